@@ -1,0 +1,31 @@
+package io.kavach;
+
+import java.util.Optional;
+
+/**
+ * Hooks into authorization. Every method has a default that does nothing, so a listener overrides
+ * only what it needs. Listeners are called on the thread that called {@code authorize}; they must
+ * be thread-safe and should be quick.
+ *
+ * <p>{@link #beforeAuthorize} runs before the agent is looked up and may deny; a hook that throws
+ * denies too (fail closed). The other methods run after the decision and its audit entry have
+ * committed; one that throws is logged and changes nothing.
+ */
+public interface KavachListener {
+
+    /**
+     * Called for every well-formed request. Return a reason to deny the call with
+     * {@link io.kavach.model.DecisionCode#HOOK_DENIED}, or empty to let the pipeline go on.
+     */
+    default Optional<String> beforeAuthorize(String agentId, AuthorizeRequest request) {
+        return Optional.empty();
+    }
+
+    /** Called after every decision, allowed or denied. {@code agentId} may be null (unknown token). */
+    default void afterAuthorize(String agentId, AuthorizeRequest request, Decision decision) {
+    }
+
+    /** Called after every denial, before {@link #afterAuthorize}. */
+    default void onViolation(String agentId, AuthorizeRequest request, Decision decision) {
+    }
+}
