@@ -59,6 +59,10 @@ public final class Ids {
                 randomLow++;
                 if (randomLow == 0) {
                     randomHigh = (randomHigh + 1) & 0xFFFF;
+                    if (randomHigh == 0) {
+                        // 80 bits used up within one millisecond: borrow the next millisecond so order holds.
+                        lastMillis = ++millis;
+                    }
                 }
             } else {
                 lastMillis = millis;

@@ -8,14 +8,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Objects;
+import java.time.format.ResolverStyle;
 
 /**
  * A daily window of local time, {@code start} inclusive to {@code end} exclusive, in a zone (UTC by
  * default). A window whose end is before its start crosses midnight: 22:00-06:00 is the night.
  */
 public record TimeWindow(LocalTime start, LocalTime end, ZoneId zone) {
-    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
+    // Strict, so that 24:00 is rejected rather than read as the next midnight.
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withResolverStyle(ResolverStyle.STRICT);
 
     public TimeWindow {
         if (start == null || end == null) {
@@ -33,7 +34,9 @@ public record TimeWindow(LocalTime start, LocalTime end, ZoneId zone) {
 
     /** Parses {@code HH:MM-HH:MM} in {@code zone} (an id such as {@code Europe/Berlin}, or null for UTC). */
     public static TimeWindow parse(String window, String zone) {
-        Objects.requireNonNull(window, "window");
+        if (window == null) {
+            throw new InvalidInputException("timeWindow", null, "must be HH:MM-HH:MM");
+        }
         String[] parts = window.split("-", -1);
         if (parts.length != 2) {
             throw new InvalidInputException("timeWindow", window, "must be HH:MM-HH:MM");
