@@ -1,0 +1,99 @@
+package io.kavach.store.sqlite.internal;
+
+import io.kavach.spi.AgentStore;
+import io.kavach.spi.ApprovalStore;
+import io.kavach.spi.AuditStore;
+import io.kavach.spi.DelegationStore;
+import io.kavach.spi.RateLimitStore;
+import io.kavach.spi.StoreSession;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The stores of one unit of work, bound to its Jdbi handle (and so to its transaction). Each store
+ * is wrapped so that every call checks the session is still live and reports database failures as
+ * {@link io.kavach.error.StoreException}s: the unit of work never sees a Jdbi or JDBC type.
+ */
+final class JdbiSession implements StoreSession {
+    private final Handle handle;
+    private volatile boolean live = true;
+    private AgentStore agents;
+    private DelegationStore delegations;
+    private RateLimitStore rateLimits;
+    private ApprovalStore approvals;
+    private AuditStore audit;
+
+    JdbiSession(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** Ends the session: its stores refuse further calls, whose transaction is gone. */
+    void end() {
+        live = false;
+    }
+
+    @Override
+    public AgentStore agents() {
+        if (agents == null) {
+            agents = guard(AgentStore.class, "agents", new SqliteAgentStore(handle));
+        }
+        return agents;
+    }
+
+    @Override
+    public DelegationStore delegations() {
+        if (delegations == null) {
+            delegations = guard(DelegationStore.class, "delegations", new SqliteDelegationStore(handle));
+        }
+        return delegations;
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        if (rateLimits == null) {
+            rateLimits = guard(RateLimitStore.class, "rateLimits", new SqliteRateLimitStore(handle));
+        }
+        return rateLimits;
+    }
+
+    @Override
+    public ApprovalStore approvals() {
+        if (approvals == null) {
+            approvals = guard(ApprovalStore.class, "approvals", new SqliteApprovalStore(handle));
+        }
+        return approvals;
+    }
+
+    @Override
+    public AuditStore audit() {
+        if (audit == null) {
+            audit = guard(AuditStore.class, "audit", new SqliteAuditStore(handle));
+        }
+        return audit;
+    }
+
+    private <T> T guard(Class<T> type, String name, T target) {
+        InvocationHandler handler = (proxy, method, args) -> invoke(name, target, method, args);
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private Object invoke(String name, Object target, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(target, args);
+        }
+        if (!live) {
+            throw new IllegalStateException("a StoreSession was used after its unit of work ended");
+        }
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException runtime
+                    ? SqliteErrors.translate(name + "." + method.getName(), runtime)
+                    : cause;
+        }
+    }
+}
