@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param warnings           warnings that did not deny the call, such as a warn policy crossed
  * @param retryAfter         when a denied call may succeed by waiting, or null when waiting does not help
  * @param approvalId         for {@link DecisionCode#APPROVAL_REQUIRED}, the approval request to decide; else null
+ * @param usageId            when an allowed call reserved budget usage (it gave a token cost and
+ *                           policies apply), the id to pass to {@code policy().settle}; else null
  * @param timestamp          when the decision was made
  */
 public record Decision(
@@ -34,6 +36,7 @@ public record Decision(
         List<String> warnings,
         Instant retryAfter,
         String approvalId,
+        String usageId,
         Instant timestamp) {
 
     public Decision {

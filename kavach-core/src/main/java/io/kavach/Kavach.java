@@ -4,21 +4,18 @@ import io.kavach.agent.Agents;
 import io.kavach.approval.Approvals;
 import io.kavach.audit.ArgumentRedactor;
 import io.kavach.audit.AuditLog;
-import io.kavach.audit.internal.StoreAuditLog;
-import io.kavach.core.internal.AuthorizePipeline;
-import io.kavach.core.internal.BudgetStage;
-import io.kavach.core.internal.Context;
-import io.kavach.core.internal.DefaultAgents;
-import io.kavach.core.internal.DefaultApprovals;
-import io.kavach.core.internal.DefaultDelegations;
+import io.kavach.core.internal.Services;
 import io.kavach.core.internal.Settings;
 import io.kavach.delegation.DelegationRequest;
 import io.kavach.delegation.Delegations;
 import io.kavach.error.InvalidInputException;
 import io.kavach.model.DelegationChain;
+import io.kavach.policy.BudgetPolicies;
 import io.kavach.spi.KavachStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,23 +36,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Decision} values, never thrown. {@link #close()} closes the store given to the builder.
  */
 public final class Kavach implements AutoCloseable {
-    private final Context context;
-    private final AuthorizePipeline pipeline;
-    private final DefaultAgents agents;
-    private final DefaultDelegations delegations;
-    private final DefaultApprovals approvals;
-    private final AuditLog audit;
+    private final Services services;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Kavach(Builder builder) {
         Settings settings = new Settings(builder.defaultAgentExpiry, builder.maxActiveAgentsPerOwner,
-                builder.approvalTtl, builder.defaultMaxDelegationDepth, builder.redactor, builder.listeners);
-        this.context = Context.create(builder.store, builder.clock, settings);
-        this.pipeline = new AuthorizePipeline(context, BudgetStage.NONE);
-        this.delegations = new DefaultDelegations(context);
-        this.agents = new DefaultAgents(context, delegations);
-        this.approvals = new DefaultApprovals(context);
-        this.audit = new StoreAuditLog(builder.store);
+                builder.approvalTtl, builder.defaultMaxDelegationDepth, builder.redactor, builder.listeners,
+                builder.budgetZone);
+        this.services = Services.create(builder.store, builder.clock, settings);
     }
 
     public static Builder builder() {
@@ -68,50 +56,55 @@ public final class Kavach implements AutoCloseable {
      * throws {@link io.kavach.error.StoreException} only when the store fails.
      */
     public Decision authorize(String agentId, AuthorizeRequest request) {
-        return pipeline.byId(agentId, request);
+        return services.pipeline().byId(agentId, request);
     }
 
     /** As {@link #authorize(String, AuthorizeRequest)}, building the request; a malformed action or resource is INVALID_REQUEST. */
     public Decision authorize(String agentId, String action, String resource) {
-        return pipeline.byId(agentId, action, resource);
+        return services.pipeline().byId(agentId, action, resource);
     }
 
     /** The same pipeline as {@link #authorize(String, AuthorizeRequest)}, for the agent holding {@code token}. */
     public Decision authorizeByToken(String token, AuthorizeRequest request) {
-        return pipeline.byToken(token, request);
+        return services.pipeline().byToken(token, request);
     }
 
     /** Shorthand for {@code delegations().delegate(request)}. */
     public DelegationChain delegate(DelegationRequest request) {
-        return delegations.delegate(request);
+        return services.delegations().delegate(request);
     }
 
     public Agents agents() {
-        return agents;
+        return services.agents();
     }
 
     public Delegations delegations() {
-        return delegations;
+        return services.delegations();
+    }
+
+    /** Budget policies: create, list, check and record usage, settle estimates, run the resets. */
+    public BudgetPolicies policy() {
+        return services.policies();
     }
 
     public Approvals approvals() {
-        return approvals;
+        return services.approvals();
     }
 
     public AuditLog audit() {
-        return audit;
+        return services.audit();
     }
 
     /** The clock this instance reads time from. */
     public Clock clock() {
-        return context.clock();
+        return services.context().clock();
     }
 
     /** Closes the store. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            context.store().close();
+            services.context().store().close();
         }
     }
 
@@ -129,6 +122,7 @@ public final class Kavach implements AutoCloseable {
         private int defaultMaxDelegationDepth = 3;
         private ArgumentRedactor redactor = ArgumentRedactor.defaults();
         private final List<KavachListener> listeners = new ArrayList<>();
+        private ZoneId budgetZone = ZoneOffset.UTC;
 
         private Builder() {
         }
@@ -188,6 +182,15 @@ public final class Kavach implements AutoCloseable {
                 throw new InvalidInputException("redactedArgumentKeys", null, "must not be null");
             }
             this.redactor = ArgumentRedactor.of(keys);
+            return this;
+        }
+
+        /** The zone whose calendar days and months budget periods follow; UTC by default. */
+        public Builder budgetZone(ZoneId zone) {
+            if (zone == null) {
+                throw new InvalidInputException("budgetZone", null, "must not be null");
+            }
+            this.budgetZone = zone;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.kavach;
 
+import io.kavach.model.BudgetPolicy;
+import io.kavach.policy.PolicyTriggered;
 import java.util.Optional;
 
 /**
@@ -8,8 +10,8 @@ import java.util.Optional;
  * be thread-safe and should be quick.
  *
  * <p>{@link #beforeAuthorize} runs before the agent is looked up and may deny; a hook that throws
- * denies too (fail closed). The other methods run after the decision and its audit entry have
- * committed; one that throws is logged and changes nothing.
+ * denies too (fail closed). The other methods run after the decision (or usage) and its audit entry
+ * have committed; one that throws is logged and changes nothing.
  */
 public interface KavachListener {
 
@@ -27,5 +29,16 @@ public interface KavachListener {
 
     /** Called after every denial, before {@link #afterAuthorize}. */
     default void onViolation(String agentId, AuthorizeRequest request, Decision decision) {
+    }
+
+    /**
+     * Called once when a budget policy triggers in a window: a call or recorded usage crossed one
+     * of its limits (for a warn policy, the moment to send the alert).
+     */
+    default void onPolicyTriggered(PolicyTriggered event) {
+    }
+
+    /** Called when a revoke policy has revoked an agent (and its delegations). */
+    default void onAgentRevokedByPolicy(String agentId, BudgetPolicy policy) {
     }
 }

@@ -60,6 +60,6 @@ class AuthorizeRequestTest {
     @Test
     void aDecisionCannotContradictItsCode() {
         assertThatThrownBy(() -> new Decision(true, DecisionCode.PERMISSION_DENIED, "x", null, null, null, null,
-                List.of(), List.of(), null, null, Instant.EPOCH)).isInstanceOf(IllegalArgumentException.class);
+                List.of(), List.of(), null, null, null, Instant.EPOCH)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -14,4 +14,6 @@ public interface StoreSession {
     ApprovalStore approvals();
 
     AuditStore audit();
+
+    PolicyStore policies();
 }

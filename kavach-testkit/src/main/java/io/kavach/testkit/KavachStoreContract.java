@@ -12,16 +12,24 @@ import io.kavach.model.Approval;
 import io.kavach.model.ApprovalStatus;
 import io.kavach.model.AuditEntry;
 import io.kavach.model.AuditResult;
+import io.kavach.model.BudgetLimits;
+import io.kavach.model.BudgetPolicy;
 import io.kavach.model.Constraints;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;
 import io.kavach.model.Ids;
 import io.kavach.model.Permission;
+import io.kavach.model.PolicyAction;
+import io.kavach.model.PolicyScope;
+import io.kavach.model.PolicyStatus;
+import io.kavach.model.PolicyUsage;
 import io.kavach.model.ResourcePattern;
+import io.kavach.model.UsageReservation;
 import io.kavach.spi.AgentQuery;
 import io.kavach.spi.AuditQuery;
 import io.kavach.spi.DelegationQuery;
 import io.kavach.spi.KavachStore;
+import io.kavach.spi.PolicyQuery;
 import io.kavach.spi.RateLimitStore.RateWindow;
 import io.kavach.spi.StoreSession;
 import java.nio.charset.StandardCharsets;
@@ -234,6 +242,29 @@ public abstract class KavachStoreContract {
     protected AuditEntry append(AuditEntry entry) {
         write(s -> s.audit().append(entry));
         return entry;
+    }
+
+    /** An active BLOCK policy on {@code scope} with a daily token limit, created and updated at T0. */
+    protected BudgetPolicy policy(PolicyScope scope) {
+        return policy(scope, PolicyStatus.ACTIVE);
+    }
+
+    /** As {@link #policy(PolicyScope)}, in {@code status}; a triggered one is triggered until T0 + 1 day. */
+    protected BudgetPolicy policy(PolicyScope scope, PolicyStatus status) {
+        return new BudgetPolicy(newId(Ids.POLICY), scope, BudgetLimits.builder().maxTokensCostPerDay(1_000).build(),
+                PolicyAction.BLOCK, status, status == PolicyStatus.TRIGGERED ? T0.plus(Duration.ofDays(1)) : null,
+                T0, T0);
+    }
+
+    protected BudgetPolicy insert(BudgetPolicy policy) {
+        write(s -> s.policies().insert(policy));
+        return policy;
+    }
+
+    /** An unsettled reservation of {@code tokensCost} on {@code policyIds}, in March 2026, made at T0. */
+    protected UsageReservation reservation(Agent agent, List<String> policyIds, long tokensCost) {
+        return new UsageReservation(newId(Ids.AUDIT), agent.id(), policyIds, "D:2026-03-10", "M:2026-03", tokensCost,
+                T0, null);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -923,6 +954,435 @@ public abstract class KavachStoreContract {
 
         private List<AuditEntry> query(String agentId, Instant since, Instant until, int limit) {
             return read(s -> s.audit().query(new AuditQuery(agentId, since, until, limit)));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Nested
+    class Policies {
+        private static final String DAY = "D:2026-03-10";
+        private static final String NEXT_DAY = "D:2026-03-11";
+        private static final String MONTH = "M:2026-03";
+        /** user-1 in tenant-1. */
+        private Agent alice;
+        /** user-1 without tenant. */
+        private Agent bob;
+        /** user-2 in tenant-1. */
+        private Agent carol;
+        /** user-1 in tenant-2. */
+        private Agent dave;
+
+        @BeforeEach
+        void agents() {
+            alice = insert(agent("user-1", "tenant-1", AgentType.AUTONOMOUS, AgentStatus.ACTIVE, null));
+            bob = insert(agent("user-1", null, AgentType.AUTONOMOUS, AgentStatus.ACTIVE, null));
+            carol = insert(agent("user-2", "tenant-1", AgentType.SERVICE, AgentStatus.ACTIVE, null));
+            dave = insert(agent("user-1", "tenant-2", AgentType.AUTONOMOUS, AgentStatus.ACTIVE, null));
+        }
+
+        @Test
+        void insertedPoliciesReadBackWithEveryField() {
+            BudgetPolicy full = insert(new BudgetPolicy(newId(Ids.POLICY),
+                    new PolicyScope(alice.id(), "user-1", "tenant-1", null, null),
+                    new BudgetLimits(1L, 2L, 3L, 4L, 5_000_000L, Long.MAX_VALUE), PolicyAction.REVOKE,
+                    PolicyStatus.TRIGGERED, T0.plus(Duration.ofHours(12)), T0.plusMillis(1), T0.plusMillis(2)));
+            BudgetPolicy bare = insert(new BudgetPolicy(newId(Ids.POLICY), PolicyScope.global(),
+                    new BudgetLimits(null, null, null, null, null, null), PolicyAction.WARN, PolicyStatus.ACTIVE, null,
+                    T0, T0));
+            BudgetPolicy partial = insert(new BudgetPolicy(newId(Ids.POLICY), PolicyScope.user("user-2"),
+                    new BudgetLimits(null, 0L, null, 7L, null, null), PolicyAction.THROTTLE, PolicyStatus.DISABLED,
+                    null, T0, T0.plusSeconds(1)));
+            BudgetPolicy tenant = insert(new BudgetPolicy(newId(Ids.POLICY), PolicyScope.tenant("tenant-1"),
+                    new BudgetLimits(null, null, null, null, 250_000L, null), PolicyAction.BLOCK, PolicyStatus.ACTIVE,
+                    null, T0, T0));
+            BudgetPolicy pool = insert(new BudgetPolicy(newId(Ids.POLICY),
+                    PolicyScope.pool("research", List.of(carol.id(), alice.id(), bob.id())),
+                    BudgetLimits.builder().maxTokensCostPerMonth(50_000).maxCallsPerDay(10).build(), PolicyAction.BLOCK,
+                    PolicyStatus.ACTIVE, null, T0, T0));
+
+            for (BudgetPolicy policy : List.of(full, bare, partial, tenant, pool)) {
+                assertThat(find(policy.id())).contains(policy);
+            }
+            BudgetPolicy storedBare = find(bare.id()).orElseThrow();
+            assertThat(storedBare.limits().isEmpty()).isTrue();
+            assertThat(storedBare.triggeredUntil()).isNull();
+            assertThat(storedBare.scope().isGlobal()).isTrue();
+            assertThat(find(full.id()).orElseThrow().limits().maxCostPerMonth()).isEqualTo(Long.MAX_VALUE);
+            assertThat(find(partial.id()).orElseThrow().limits().maxTokensCostPerMonth()).isZero();
+            BudgetPolicy storedPool = find(pool.id()).orElseThrow();
+            assertThat(storedPool.scope().poolName()).isEqualTo("research");
+            assertThat(storedPool.scope().poolAgentIds()).containsExactly(alice.id(), bob.id(), carol.id());
+            assertThat(find(newId(Ids.POLICY))).isEmpty();
+        }
+
+        @Test
+        void insertingAnExistingIdFailsWithAKavachExceptionAndStoresNothing() {
+            BudgetPolicy policy = insert(policy(PolicyScope.agent(alice.id())));
+            BudgetPolicy sameId = new BudgetPolicy(policy.id(), PolicyScope.pool("team", List.of(bob.id())),
+                    BudgetLimits.builder().maxCallsPerDay(1).build(), PolicyAction.WARN, PolicyStatus.ACTIVE, null,
+                    T0, T0);
+
+            Throwable thrown = catchThrowable(() -> write(s -> s.policies().insert(sameId)));
+
+            assertThat(thrown).isInstanceOf(KavachException.class);
+            assertThat(find(policy.id())).contains(policy);
+            assertThat(applicable(bob)).isEmpty();
+        }
+
+        @Test
+        void updateReplacesLimitsActionStatusTriggeredUntilAndUpdatedAtAndKeepsTheRest() {
+            BudgetPolicy original = insert(new BudgetPolicy(newId(Ids.POLICY),
+                    PolicyScope.pool("team", List.of(alice.id(), bob.id())),
+                    new BudgetLimits(10L, 100L, null, null, 1_000L, null), PolicyAction.WARN, PolicyStatus.ACTIVE, null,
+                    T0, T0));
+            BudgetPolicy changed = new BudgetPolicy(original.id(), PolicyScope.user("someone-else"),
+                    new BudgetLimits(null, 200L, 5L, 50L, null, 9L), PolicyAction.BLOCK, PolicyStatus.TRIGGERED,
+                    T0.plus(Duration.ofDays(1)), T0.minusSeconds(99), T0.plusSeconds(10));
+
+            assertThat(writeBoolean(s -> s.policies().update(changed))).isTrue();
+
+            BudgetPolicy expected = new BudgetPolicy(original.id(), original.scope(), changed.limits(),
+                    PolicyAction.BLOCK, PolicyStatus.TRIGGERED, T0.plus(Duration.ofDays(1)), T0, T0.plusSeconds(10));
+            assertThat(find(original.id())).contains(expected);
+            assertThat(applicable(alice)).containsExactly(expected);
+
+            BudgetPolicy reactivated = expected.with(PolicyStatus.ACTIVE, null, T0.plusSeconds(20));
+            assertThat(writeBoolean(s -> s.policies().update(reactivated))).isTrue();
+            assertThat(find(original.id())).contains(reactivated);
+            assertThat(find(original.id()).orElseThrow().triggeredUntil()).isNull();
+        }
+
+        @Test
+        void updateOfAnUnknownPolicyReturnsFalseAndStoresNothing() {
+            insert(policy(PolicyScope.global()));
+            BudgetPolicy ghost = policy(PolicyScope.global());
+
+            assertThat(writeBoolean(s -> s.policies().update(ghost))).isFalse();
+            assertThat(find(ghost.id())).isEmpty();
+        }
+
+        @Test
+        void deleteRemovesThePolicyItsPoolMembersAndItsCounters() {
+            BudgetPolicy pool = insert(policy(PolicyScope.pool("team", List.of(alice.id(), bob.id()))));
+            BudgetPolicy kept = insert(policy(PolicyScope.agent(alice.id())));
+            addUsage(pool.id(), DAY, new PolicyUsage(10, 1, 100));
+            addUsage(pool.id(), MONTH, new PolicyUsage(10, 1, 100));
+            addUsage(kept.id(), DAY, new PolicyUsage(3, 1, 0));
+
+            assertThat(writeBoolean(s -> s.policies().delete(pool.id()))).isTrue();
+
+            assertThat(find(pool.id())).isEmpty();
+            assertThat(applicable(alice)).containsExactly(kept);
+            assertThat(applicable(bob)).isEmpty();
+            assertThat(usage(pool.id(), DAY)).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(pool.id(), MONTH)).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(kept.id(), DAY)).isEqualTo(new PolicyUsage(3, 1, 0));
+            assertThat(writeBoolean(s -> s.policies().delete(pool.id()))).isFalse();
+            assertThat(writeBoolean(s -> s.policies().delete(newId(Ids.POLICY)))).isFalse();
+
+            // Nothing of the deleted policy comes back with a new policy of the same id.
+            BudgetPolicy reused = insert(new BudgetPolicy(pool.id(), PolicyScope.pool("other", List.of(carol.id())),
+                    pool.limits(), pool.action(), pool.status(), null, T0, T0));
+            assertThat(usage(reused.id(), DAY)).isEqualTo(PolicyUsage.ZERO);
+            assertThat(applicable(bob)).isEmpty();
+            assertThat(applicable(carol)).containsExactly(reused);
+        }
+
+        @Test
+        void applicableToReturnsTheMatchingIdentityAndPoolPoliciesOfAnyStatusOrderedById() {
+            BudgetPolicy global = insert(policy(PolicyScope.global()));
+            BudgetPolicy aliceOnly = insert(policy(PolicyScope.agent(alice.id())));
+            BudgetPolicy user1 = insert(policy(PolicyScope.user("user-1"), PolicyStatus.TRIGGERED));
+            BudgetPolicy user2 = insert(policy(PolicyScope.user("user-2")));
+            BudgetPolicy tenant1 = insert(policy(PolicyScope.tenant("tenant-1")));
+            BudgetPolicy tenant2 = insert(policy(PolicyScope.tenant("tenant-2"), PolicyStatus.DISABLED));
+            BudgetPolicy user1Tenant1 = insert(policy(new PolicyScope(null, "user-1", "tenant-1", null, null)));
+            BudgetPolicy aliceAsUser2 = insert(policy(new PolicyScope(alice.id(), "user-2", null, null, null)));
+            BudgetPolicy aliceInTenant2 = insert(policy(new PolicyScope(alice.id(), null, "tenant-2", null, null)));
+            BudgetPolicy poolAliceCarol = insert(policy(PolicyScope.pool("ac", List.of(carol.id(), alice.id()))));
+            BudgetPolicy poolBob = insert(policy(PolicyScope.pool("b", List.of(bob.id())), PolicyStatus.DISABLED));
+            BudgetPolicy disabledGlobal = insert(policy(PolicyScope.global(), PolicyStatus.DISABLED));
+            List<BudgetPolicy> all = List.of(global, aliceOnly, user1, user2, tenant1, tenant2, user1Tenant1,
+                    aliceAsUser2, aliceInTenant2, poolAliceCarol, poolBob, disabledGlobal);
+
+            assertThat(applicable(alice)).containsExactly(global, aliceOnly, user1, tenant1, user1Tenant1,
+                    poolAliceCarol, disabledGlobal);
+            // Without a tenant no tenant-scoped policy applies, whatever else it names.
+            assertThat(applicable(bob)).containsExactly(global, user1, poolBob, disabledGlobal);
+            // A user's policy never applies to another owner's agents (kavachOS applied it to every agent).
+            assertThat(applicable(carol)).containsExactly(global, user2, tenant1, poolAliceCarol, disabledGlobal);
+            // Nor a tenant's policy to an agent of another tenant.
+            assertThat(applicable(dave)).containsExactly(global, user1, tenant2, disabledGlobal);
+            assertThat(readList(s -> s.policies().applicableTo(newId(Ids.AGENT), "user-9", null)))
+                    .containsExactly(global, disabledGlobal);
+            assertThat(readList(s -> s.policies().applicableTo(newId(Ids.AGENT), "user-9", "tenant-9")))
+                    .containsExactly(global, disabledGlobal);
+            assertThat(applicable(alice).get(5).scope().poolAgentIds()).containsExactly(alice.id(), carol.id());
+            for (Agent agent : List.of(alice, bob, carol, dave)) {
+                assertThat(applicable(agent)).as("the policies whose scope applies to %s", agent)
+                        .containsExactlyElementsOf(all.stream().filter(p -> p.scope().appliesTo(agent)).toList());
+            }
+        }
+
+        @Test
+        void usageIsZeroUntilCountedAndCountersArePerPolicyAndPeriod() {
+            BudgetPolicy policy = insert(policy(PolicyScope.agent(alice.id())));
+            BudgetPolicy other = insert(policy(PolicyScope.global()));
+
+            assertThat(usage(policy.id(), DAY)).isEqualTo(PolicyUsage.ZERO);
+
+            addUsage(policy.id(), DAY, new PolicyUsage(100, 1, 2_500));
+            addUsage(policy.id(), DAY, new PolicyUsage(50, 1, 0));
+            addUsage(policy.id(), NEXT_DAY, new PolicyUsage(7, 1, 10));
+            addUsage(policy.id(), MONTH, new PolicyUsage(157, 3, 2_510));
+            addUsage(other.id(), DAY, new PolicyUsage(1, 1, 1));
+
+            assertThat(usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(150, 2, 2_500));
+            assertThat(usage(policy.id(), NEXT_DAY)).isEqualTo(new PolicyUsage(7, 1, 10));
+            assertThat(usage(policy.id(), MONTH)).isEqualTo(new PolicyUsage(157, 3, 2_510));
+            assertThat(usage(policy.id(), "D:2026-03-12")).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(policy.id(), "M:2026-04")).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(other.id(), DAY)).isEqualTo(new PolicyUsage(1, 1, 1));
+            assertThat(usage(other.id(), MONTH)).isEqualTo(PolicyUsage.ZERO);
+        }
+
+        @Test
+        void aNegativeDeltaCorrectsTheCounters() {
+            BudgetPolicy policy = insert(policy(PolicyScope.global()));
+            addUsage(policy.id(), DAY, new PolicyUsage(100, 1, 5_000));
+
+            addUsage(policy.id(), DAY, new PolicyUsage(-60, 0, -4_000));
+            assertThat(usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(40, 1, 1_000));
+
+            addUsage(policy.id(), DAY, PolicyUsage.ZERO);
+            write(s -> {
+                s.policies().addUsage(policy.id(), DAY, new PolicyUsage(10, 1, 0));
+                s.policies().addUsage(policy.id(), DAY, new PolicyUsage(-5, 0, 0));
+                assertThat(s.policies().usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(45, 2, 1_000));
+            });
+            assertThat(usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(45, 2, 1_000));
+        }
+
+        @Test
+        void aCounterThatWouldOverflowFailsAndKeepsItsValue() {
+            BudgetPolicy policy = insert(policy(PolicyScope.global()));
+            addUsage(policy.id(), DAY, new PolicyUsage(Long.MAX_VALUE - 1, 0, 0));
+            addUsage(policy.id(), DAY, new PolicyUsage(1, 1, 0));
+
+            Throwable thrown = catchThrowable(() -> addUsage(policy.id(), DAY, new PolicyUsage(1, 1, 0)));
+
+            assertThat(thrown).isInstanceOf(KavachException.class);
+            assertThat(usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(Long.MAX_VALUE, 1, 0));
+        }
+
+        @Test
+        void clearUsageZeroesOnlyThatPolicyAndPeriod() {
+            BudgetPolicy policy = insert(policy(PolicyScope.global()));
+            BudgetPolicy other = insert(policy(PolicyScope.user("user-1")));
+            addUsage(policy.id(), DAY, new PolicyUsage(10, 2, 30));
+            addUsage(policy.id(), MONTH, new PolicyUsage(10, 2, 30));
+            addUsage(other.id(), DAY, new PolicyUsage(1, 1, 1));
+
+            write(s -> s.policies().clearUsage(policy.id(), DAY));
+
+            assertThat(usage(policy.id(), DAY)).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(policy.id(), MONTH)).isEqualTo(new PolicyUsage(10, 2, 30));
+            assertThat(usage(other.id(), DAY)).isEqualTo(new PolicyUsage(1, 1, 1));
+
+            addUsage(policy.id(), DAY, new PolicyUsage(4, 1, 0));
+            assertThat(usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(4, 1, 0));
+            write(s -> s.policies().clearUsage(policy.id(), NEXT_DAY));
+            assertThat(usage(policy.id(), NEXT_DAY)).isEqualTo(PolicyUsage.ZERO);
+        }
+
+        @Test
+        void closeEarlierPeriodsDeletesOlderCountersOfPoliciesNotDisabledAndNamesThem() {
+            BudgetPolicy active = insert(policy(PolicyScope.global()));
+            BudgetPolicy triggered = insert(policy(PolicyScope.user("user-1"), PolicyStatus.TRIGGERED));
+            BudgetPolicy disabled = insert(policy(PolicyScope.tenant("tenant-1"), PolicyStatus.DISABLED));
+            BudgetPolicy current = insert(policy(PolicyScope.agent(alice.id())));
+            insert(policy(PolicyScope.agent(bob.id())));
+            // The later policy's counters first, so that the order of the result is the store's.
+            addUsage(triggered.id(), "D:2026-03-08", new PolicyUsage(5, 1, 0));
+            addUsage(triggered.id(), "D:2026-03-07", new PolicyUsage(5, 1, 0));
+            addUsage(active.id(), "D:2026-03-09", new PolicyUsage(1, 1, 1));
+            addUsage(active.id(), DAY, new PolicyUsage(2, 2, 2));
+            addUsage(active.id(), "M:2026-02", new PolicyUsage(3, 3, 3));
+            addUsage(active.id(), MONTH, new PolicyUsage(4, 4, 4));
+            addUsage(disabled.id(), "D:2026-03-09", new PolicyUsage(6, 6, 6));
+            addUsage(current.id(), DAY, new PolicyUsage(7, 7, 7));
+
+            List<String> closedDays = store.write(s -> s.policies().closeEarlierPeriods("D:", DAY));
+
+            assertThat(closedDays).containsExactly(active.id(), triggered.id());
+            assertThat(usage(active.id(), "D:2026-03-09")).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(triggered.id(), "D:2026-03-08")).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(triggered.id(), "D:2026-03-07")).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(active.id(), DAY)).isEqualTo(new PolicyUsage(2, 2, 2));
+            assertThat(usage(current.id(), DAY)).isEqualTo(new PolicyUsage(7, 7, 7));
+            assertThat(usage(active.id(), "M:2026-02")).isEqualTo(new PolicyUsage(3, 3, 3));
+            assertThat(usage(active.id(), MONTH)).isEqualTo(new PolicyUsage(4, 4, 4));
+            assertThat(usage(disabled.id(), "D:2026-03-09")).isEqualTo(new PolicyUsage(6, 6, 6));
+
+            // Running again, as a repeated cron job does, finds nothing left to close.
+            List<String> closedAgain = store.write(s -> s.policies().closeEarlierPeriods("D:", DAY));
+            assertThat(closedAgain).isEmpty();
+
+            List<String> closedMonths = store.write(s -> s.policies().closeEarlierPeriods("M:", MONTH));
+
+            assertThat(closedMonths).containsExactly(active.id());
+            assertThat(usage(active.id(), "M:2026-02")).isEqualTo(PolicyUsage.ZERO);
+            assertThat(usage(active.id(), MONTH)).isEqualTo(new PolicyUsage(4, 4, 4));
+            assertThat(usage(active.id(), DAY)).isEqualTo(new PolicyUsage(2, 2, 2));
+            assertThat(usage(disabled.id(), "D:2026-03-09")).isEqualTo(new PolicyUsage(6, 6, 6));
+        }
+
+        @Test
+        void listFiltersByUserTenantAndStatusOrderedById() {
+            BudgetPolicy global = insert(policy(PolicyScope.global()));
+            BudgetPolicy user1 = insert(policy(PolicyScope.user("user-1")));
+            BudgetPolicy user2 = insert(policy(PolicyScope.user("user-2")));
+            BudgetPolicy tenant1 = insert(policy(PolicyScope.tenant("tenant-1")));
+            BudgetPolicy user1Tenant1 = insert(policy(new PolicyScope(null, "user-1", "tenant-1", null, null),
+                    PolicyStatus.TRIGGERED));
+            BudgetPolicy aliceOfUser1 = insert(policy(new PolicyScope(alice.id(), "user-1", null, null, null)));
+            BudgetPolicy pool = insert(policy(PolicyScope.pool("team", List.of(alice.id(), bob.id()))));
+            BudgetPolicy disabledGlobal = insert(policy(PolicyScope.global(), PolicyStatus.DISABLED));
+            BudgetPolicy triggeredUser1 = insert(policy(PolicyScope.user("user-1"), PolicyStatus.TRIGGERED));
+
+            assertThat(list(null, null, false, null)).containsExactly(global, user1, user2, tenant1, user1Tenant1,
+                    aliceOfUser1, pool, disabledGlobal, triggeredUser1);
+            assertThat(list(null, null, true, null)).hasSize(9);
+            assertThat(list("user-1", null, false, null))
+                    .containsExactly(user1, user1Tenant1, aliceOfUser1, triggeredUser1);
+            assertThat(list("user-1", null, true, null)).containsExactly(global, user1, user1Tenant1, aliceOfUser1,
+                    disabledGlobal, triggeredUser1);
+            assertThat(list(null, "tenant-1", false, null)).containsExactly(tenant1, user1Tenant1);
+            assertThat(list(null, "tenant-1", true, null))
+                    .containsExactly(global, tenant1, user1Tenant1, disabledGlobal);
+            assertThat(list("user-1", "tenant-1", false, null)).containsExactly(user1Tenant1);
+            assertThat(list("user-1", null, false, PolicyStatus.TRIGGERED))
+                    .containsExactly(user1Tenant1, triggeredUser1);
+            assertThat(list("user-1", null, true, PolicyStatus.ACTIVE)).containsExactly(global, user1, aliceOfUser1);
+            assertThat(list(null, null, false, PolicyStatus.DISABLED)).containsExactly(disabledGlobal);
+            assertThat(list("user-3", null, false, null)).isEmpty();
+            assertThat(list("user-3", null, true, null)).containsExactly(global, disabledGlobal);
+            assertThat(list(null, null, false, null).get(6).scope().poolAgentIds())
+                    .containsExactly(alice.id(), bob.id());
+        }
+
+        @Test
+        void listFiltersBeforeApplyingTheLimit() {
+            List<BudgetPolicy> others = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                others.add(insert(policy(PolicyScope.user("user-2"))));
+            }
+            BudgetPolicy mine = insert(policy(PolicyScope.user("user-1")));
+            BudgetPolicy global = insert(policy(PolicyScope.global()));
+            BudgetPolicy disabled = insert(policy(PolicyScope.user("user-2"), PolicyStatus.DISABLED));
+
+            assertThat(readList(s -> s.policies().list(new PolicyQuery("user-1", null, false, null, 1))))
+                    .containsExactly(mine);
+            assertThat(readList(s -> s.policies().list(new PolicyQuery("user-1", null, true, null, 2))))
+                    .containsExactly(mine, global);
+            assertThat(readList(s -> s.policies().list(new PolicyQuery(null, null, false, null, 2))))
+                    .containsExactlyElementsOf(others.subList(0, 2));
+            assertThat(readList(s -> s.policies().list(new PolicyQuery(null, null, false, PolicyStatus.DISABLED, 1))))
+                    .containsExactly(disabled);
+        }
+
+        @Test
+        void reservationsReadBackAndUpdateOnlyTheirCostAndSettlement() {
+            BudgetPolicy first = insert(policy(PolicyScope.agent(alice.id())));
+            BudgetPolicy second = insert(policy(PolicyScope.global()));
+            UsageReservation reserved = new UsageReservation(newId(Ids.AUDIT), alice.id(),
+                    List.of(second.id(), first.id()), DAY, MONTH, 1_200, T0.plusMillis(7), null);
+            UsageReservation onNothing = reservation(bob, List.of(), 0);
+            write(s -> {
+                s.policies().insertReservation(reserved);
+                s.policies().insertReservation(onNothing);
+            });
+
+            assertThat(findReservation(reserved.id())).contains(reserved);
+            assertThat(findReservation(reserved.id()).orElseThrow().policyIds())
+                    .containsExactly(second.id(), first.id());
+            assertThat(findReservation(onNothing.id())).contains(onNothing);
+            assertThat(findReservation(newId(Ids.AUDIT))).isEmpty();
+
+            UsageReservation settled = new UsageReservation(reserved.id(), alice.id(), reserved.policyIds(), DAY, MONTH,
+                    900, reserved.createdAt(), T0.plusSeconds(5));
+            assertThat(writeBoolean(s -> s.policies().updateReservation(settled))).isTrue();
+            assertThat(findReservation(reserved.id())).contains(settled);
+
+            UsageReservation other = new UsageReservation(reserved.id(), bob.id(), List.of(), "D:2026-01-01",
+                    "M:2026-01", 1_500, T0.minusSeconds(1), T0.plusSeconds(9));
+            assertThat(writeBoolean(s -> s.policies().updateReservation(other))).isTrue();
+            assertThat(findReservation(reserved.id())).contains(new UsageReservation(reserved.id(), alice.id(),
+                    reserved.policyIds(), DAY, MONTH, 1_500, reserved.createdAt(), T0.plusSeconds(9)));
+
+            UsageReservation unknown = reservation(alice, List.of(first.id()), 5);
+            assertThat(writeBoolean(s -> s.policies().updateReservation(unknown))).isFalse();
+            assertThat(findReservation(unknown.id())).isEmpty();
+        }
+
+        @Test
+        void concurrentAddUsageUnitsLoseNoIncrement() throws Exception {
+            int threads = 16;
+            int unitsPerThread = 250;
+            BudgetPolicy policy = insert(policy(PolicyScope.global()));
+
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < unitsPerThread; i++) {
+                            write(s -> {
+                                s.policies().addUsage(policy.id(), DAY, new PolicyUsage(1, 1, 0));
+                                s.policies().addUsage(policy.id(), MONTH, new PolicyUsage(1, 1, 0));
+                            });
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : futures) {
+                    future.get(5, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            long total = (long) threads * unitsPerThread;
+            assertThat(usage(policy.id(), DAY)).isEqualTo(new PolicyUsage(total, total, 0));
+            assertThat(usage(policy.id(), MONTH)).isEqualTo(new PolicyUsage(total, total, 0));
+        }
+
+        private Optional<BudgetPolicy> find(String policyId) {
+            return readOptional(s -> s.policies().find(policyId));
+        }
+
+        private List<BudgetPolicy> applicable(Agent agent) {
+            return readList(s -> s.policies().applicableTo(agent.id(), agent.ownerId(), agent.tenantId()));
+        }
+
+        private List<BudgetPolicy> list(String userId, String tenantId, boolean includeGlobal, PolicyStatus status) {
+            return readList(s -> s.policies().list(new PolicyQuery(userId, tenantId, includeGlobal, status, 100)));
+        }
+
+        private PolicyUsage usage(String policyId, String period) {
+            return read(s -> s.policies().usage(policyId, period));
+        }
+
+        private void addUsage(String policyId, String period, PolicyUsage delta) {
+            write(s -> s.policies().addUsage(policyId, period, delta));
+        }
+
+        private Optional<UsageReservation> findReservation(String usageId) {
+            return readOptional(s -> s.policies().findReservation(usageId));
         }
     }
 

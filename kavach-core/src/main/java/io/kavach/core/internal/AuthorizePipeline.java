@@ -2,7 +2,6 @@ package io.kavach.core.internal;
 
 import io.kavach.AuthorizeRequest;
 import io.kavach.Decision;
-import io.kavach.KavachListener;
 import io.kavach.error.InvalidInputException;
 import io.kavach.model.Agent;
 import io.kavach.model.Approval;
@@ -10,12 +9,10 @@ import io.kavach.model.ApprovalStatus;
 import io.kavach.model.DecisionCode;
 import io.kavach.model.Ids;
 import io.kavach.spi.StoreSession;
-import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The one authorization pipeline behind {@code authorize} and {@code authorizeByToken}, in the
@@ -24,14 +21,14 @@ import java.util.function.Consumer;
  * the commit.
  */
 public final class AuthorizePipeline {
-    private static final System.Logger LOG = System.getLogger(AuthorizePipeline.class.getName());
-
     private final Context context;
     private final BudgetStage budget;
+    private final Notifier notifier;
 
-    public AuthorizePipeline(Context context, BudgetStage budget) {
+    public AuthorizePipeline(Context context, BudgetStage budget, Notifier notifier) {
         this.context = context;
         this.budget = budget;
+        this.notifier = notifier;
     }
 
     /** How the caller named the agent: by id, or by a token whose hash the store looks up. */
@@ -73,17 +70,18 @@ public final class AuthorizePipeline {
         if (invalid == null && request == null) {
             invalid = "the request is null";
         }
-        String hookDenial = invalid == null ? beforeHooks(ref.agentId(), request) : null;
+        String hookDenial = invalid == null ? notifier.beforeAuthorize(ref.agentId(), request) : null;
         String problem = invalid;
-        Decision decision = context.store().write(session -> {
-            Instant now = context.now();
-            Attempt attempt = new Attempt(session, ref, request, now, started);
-            if (problem != null) {
-                return attempt.deny(null, DecisionCode.INVALID_REQUEST, problem);
-            }
-            return decide(attempt, hookDenial);
+        Attempt done = context.store().write(session -> {
+            Attempt attempt = new Attempt(session, ref, request, context.now(), started);
+            attempt.decision = problem != null
+                    ? attempt.deny(null, DecisionCode.INVALID_REQUEST, problem)
+                    : decide(attempt, hookDenial);
+            return attempt;
         });
-        afterHooks(decision.agentId() != null ? decision.agentId() : ref.agentId(), request, decision);
+        Decision decision = done.decision;
+        notifier.afterAuthorize(decision.agentId() != null ? decision.agentId() : ref.agentId(), request, decision,
+                done.events);
         return decision;
     }
 
@@ -146,9 +144,11 @@ public final class AuthorizePipeline {
         }
 
         attempt.chainId = chosen.chainId();
-        BudgetStage.Verdict verdict = budget.checkAndReserve(attempt.session, agent, request, attempt.now);
+        BudgetStage.Verdict verdict = budget.checkAndReserve(attempt.session, agent, request, attempt.now, attempt.auditId);
         attempt.policyIds = verdict.triggeredPolicyIds();
         attempt.warnings = verdict.warnings();
+        attempt.events = verdict.events();
+        attempt.usageId = verdict.usageId();
         if (verdict.denial() != null) {
             attempt.retryAfter = verdict.retryAfter();
             return attempt.deny(agent, verdict.denial(), verdict.reason());
@@ -193,6 +193,11 @@ public final class AuthorizePipeline {
         final AuthorizeRequest request;
         final Instant now;
         final long started;
+        /** Made up front: it is also the id of the usage the budget stage reserves. */
+        final String auditId = context.auditor().newId();
+        Decision decision;
+        Notifier.BudgetEvents events = Notifier.BudgetEvents.NONE;
+        String usageId;
         Grant grant;
         String chainId;
         Instant retryAfter;
@@ -215,46 +220,13 @@ public final class AuthorizePipeline {
 
         /** Writes the one audit entry of this decision and returns the decision. */
         Decision finish(Agent agent, DecisionCode code, String reason) {
-            String auditId = context.auditor().newId();
             long micros = (System.nanoTime() - started) / 1_000;
             context.auditor().decision(session, auditId, now, ref.agentId(), agent, request, code, reason,
                     chainId, policyIds, micros);
             String agentId = agent != null ? agent.id() : ref.agentId();
             return new Decision(code.isAllowed(), code, reason, auditId, agentId,
                     grant == null ? null : grant.permission(), chainId, policyIds, warnings,
-                    code.isAllowed() ? null : retryAfter, approvalId, now);
-        }
-    }
-
-    private String beforeHooks(String agentId, AuthorizeRequest request) {
-        for (KavachListener listener : context.settings().listeners()) {
-            try {
-                Optional<String> denial = listener.beforeAuthorize(agentId, request);
-                if (denial != null && denial.isPresent()) {
-                    return "denied by " + listener.getClass().getSimpleName() + ": " + denial.get();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "beforeAuthorize listener failed; denying the call", e);
-                return "beforeAuthorize listener " + listener.getClass().getSimpleName() + " failed: " + e;
-            }
-        }
-        return null;
-    }
-
-    private void afterHooks(String agentId, AuthorizeRequest request, Decision decision) {
-        for (KavachListener listener : context.settings().listeners()) {
-            if (decision.denied()) {
-                notify(listener, l -> l.onViolation(agentId, request, decision));
-            }
-            notify(listener, l -> l.afterAuthorize(agentId, request, decision));
-        }
-    }
-
-    private static void notify(KavachListener listener, Consumer<KavachListener> call) {
-        try {
-            call.accept(listener);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "listener " + listener.getClass().getName() + " failed; the decision stands", e);
+                    code.isAllowed() ? null : retryAfter, approvalId, code.isAllowed() ? usageId : null, now);
         }
     }
 

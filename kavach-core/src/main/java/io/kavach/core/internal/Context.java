@@ -7,11 +7,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** What the services of one Kavach instance share. Immutable and thread-safe. */
-public record Context(KavachStore store, Clock clock, Ids ids, Settings settings, Auditor auditor) {
+public record Context(KavachStore store, Clock clock, Ids ids, Settings settings, Auditor auditor, Notifier notifier) {
 
     public static Context create(KavachStore store, Clock clock, Settings settings) {
         Ids ids = Ids.generator(clock);
-        return new Context(store, clock, ids, settings, new Auditor(ids, settings.redactor()));
+        return new Context(store, clock, ids, settings, new Auditor(ids, settings.redactor()),
+                new Notifier(settings.listeners()));
     }
 
     /** The current time at the millisecond precision that Kavach stores. */

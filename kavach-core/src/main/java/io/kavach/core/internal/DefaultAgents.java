@@ -134,13 +134,18 @@ public final class DefaultAgents implements Agents {
             if (current.status() == AgentStatus.REVOKED) {
                 return current;
             }
-            Agent revoked = withStatus(current, AgentStatus.REVOKED, now);
-            session.agents().update(revoked);
-            context.auditor().event(session, now, revoked, "agent.revoked", agentId, AuditResult.SUCCESS,
-                    "AGENT_REVOKED", "agent revoked");
-            delegations.revokeAllOf(session, agentId, now, "agent " + agentId + " was revoked");
-            return revoked;
+            return revokeInSession(session, current, now, "agent revoked");
         });
+    }
+
+    /** Revokes the agent and its delegations both ways inside the caller's transaction, audited. */
+    Agent revokeInSession(StoreSession session, Agent agent, Instant now, String reason) {
+        Agent revoked = withStatus(agent, AgentStatus.REVOKED, now);
+        session.agents().update(revoked);
+        context.auditor().event(session, now, revoked, "agent.revoked", agent.id(), AuditResult.SUCCESS,
+                "AGENT_REVOKED", reason);
+        delegations.revokeAllOf(session, agent.id(), now, "agent " + agent.id() + " was revoked");
+        return revoked;
     }
 
     @Override

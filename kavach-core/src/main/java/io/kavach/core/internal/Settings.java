@@ -3,6 +3,7 @@ package io.kavach.core.internal;
 import io.kavach.KavachListener;
 import io.kavach.audit.ArgumentRedactor;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param defaultMaxDelegationDepth the maxDepth of a delegation of own permissions that names none
  * @param redactor                the argument redaction applied to audit entries
  * @param listeners               authorization listeners, in registration order
+ * @param budgetZone              the zone of budget days and months
  */
 public record Settings(
         Duration defaultAgentExpiry,
@@ -21,7 +23,8 @@ public record Settings(
         Duration approvalTtl,
         int defaultMaxDelegationDepth,
         ArgumentRedactor redactor,
-        List<KavachListener> listeners) {
+        List<KavachListener> listeners,
+        ZoneId budgetZone) {
 
     public Settings {
         listeners = List.copyOf(listeners);

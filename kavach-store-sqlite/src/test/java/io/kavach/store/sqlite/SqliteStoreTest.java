@@ -106,7 +106,8 @@ class SqliteStoreTest {
         }
 
         assertThat(recorded).extracting(row -> row.substring(0, row.lastIndexOf(' ')))
-                .containsExactly("1 identity", "2 delegation", "3 rate_limits", "4 approvals", "5 audit");
+                .containsExactly("1 identity", "2 delegation", "3 rate_limits", "4 approvals", "5 audit",
+                        "6 budget_policies");
         assertThat(schemaVersions()).isEqualTo(recorded);
     }
 
@@ -130,18 +131,18 @@ class SqliteStoreTest {
             pool.shutdownNow();
         }
 
-        assertThat(schemaVersions()).hasSize(5);
+        assertThat(schemaVersions()).hasSize(6);
     }
 
     @Test
     void aDatabaseWithANewerSchemaIsRefusedNamingBothVersions() throws SQLException {
         SqliteStore.open(file()).close();
-        execute("INSERT INTO kavach_schema_version (version, description, applied_at) VALUES (6, 'future', 0)");
+        execute("INSERT INTO kavach_schema_version (version, description, applied_at) VALUES (7, 'future', 0)");
 
         assertThatThrownBy(() -> SqliteStore.open(file()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 6")
-                .hasMessageContaining("version 5");
+                .hasMessageContaining("schema version 7")
+                .hasMessageContaining("version 6");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.kavach.spi.AgentStore;
 import io.kavach.spi.ApprovalStore;
 import io.kavach.spi.AuditStore;
 import io.kavach.spi.DelegationStore;
+import io.kavach.spi.PolicyStore;
 import io.kavach.spi.RateLimitStore;
 import io.kavach.spi.StoreSession;
 import java.lang.reflect.InvocationHandler;
@@ -25,6 +26,7 @@ final class JdbiSession implements StoreSession {
     private RateLimitStore rateLimits;
     private ApprovalStore approvals;
     private AuditStore audit;
+    private PolicyStore policies;
 
     JdbiSession(Handle handle) {
         this.handle = handle;
@@ -73,6 +75,14 @@ final class JdbiSession implements StoreSession {
             audit = guard(AuditStore.class, "audit", new SqliteAuditStore(handle));
         }
         return audit;
+    }
+
+    @Override
+    public PolicyStore policies() {
+        if (policies == null) {
+            policies = guard(PolicyStore.class, "policies", new SqlitePolicyStore(handle));
+        }
+        return policies;
     }
 
     private <T> T guard(Class<T> type, String name, T target) {

@@ -21,7 +21,8 @@ final class Migrator {
             new Migration(2, "delegation"),
             new Migration(3, "rate_limits"),
             new Migration(4, "approvals"),
-            new Migration(5, "audit"));
+            new Migration(5, "audit"),
+            new Migration(6, "budget_policies"));
 
     private Migrator() {
     }

@@ -1,0 +1,31 @@
+package io.kavach.policy;
+
+import io.kavach.model.PolicyAction;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * One policy that a call would exceed, or that is blocking since it triggered.
+ *
+ * @param policyId         the policy
+ * @param action           its action
+ * @param limit            the limit's name, such as {@code maxTokensCostPerDay}
+ * @param usage            what the policy counted in the window so far
+ * @param requested        what the call would add
+ * @param max              the limit
+ * @param windowEnd        when the window's counter starts again at zero
+ * @param alreadyTriggered whether the policy was already triggered in this window
+ */
+public record BudgetViolation(String policyId, PolicyAction action, String limit, long usage, long requested,
+                              long max, Instant windowEnd, boolean alreadyTriggered) {
+
+    /** Human text with the numbers. */
+    public String describe() {
+        if (alreadyTriggered && action.blocks()) {
+            return "policy " + policyId + " (" + action.name().toLowerCase(Locale.ROOT) + ") is triggered: "
+                    + limit + " " + max + " was exceeded; blocked until " + windowEnd;
+        }
+        return "policy " + policyId + " (" + action.name().toLowerCase(Locale.ROOT) + "): " + limit + " "
+                + usage + " + " + requested + " would exceed " + max;
+    }
+}
