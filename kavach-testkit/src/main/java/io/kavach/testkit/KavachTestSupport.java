@@ -11,13 +11,6 @@ import io.kavach.spi.KavachStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -71,38 +64,8 @@ public abstract class KavachTestSupport {
         return Permission.of(resource, actions).withConstraints(constraints);
     }
 
-    /** Runs {@code task} on {@code threads} threads released together; returns the results in task order. */
-    protected static <T> List<T> runConcurrently(int threads, TaskWithIndex<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            AtomicInteger index = new AtomicInteger();
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                Callable<T> call = () -> {
-                    int mine = index.getAndIncrement();
-                    ready.countDown();
-                    go.await();
-                    return task.run(mine);
-                };
-                futures.add(pool.submit(call));
-            }
-            ready.await();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(2, TimeUnit.MINUTES));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** A task that knows its index among the concurrent ones. */
-    @FunctionalInterface
-    protected interface TaskWithIndex<T> {
-        T run(int index) throws Exception;
+    /** Runs {@code task} on {@code threads} threads released together; returns the results in thread order. */
+    protected static <T> List<T> runConcurrently(int threads, Concurrently.Task<T> task) throws Exception {
+        return Concurrently.run(threads, task);
     }
 }

@@ -12,15 +12,10 @@ import io.kavach.error.AgentLimitExceededException;
 import io.kavach.model.Constraints;
 import io.kavach.model.DecisionCode;
 import io.kavach.model.Permission;
+import io.kavach.testkit.Concurrently;
 import io.kavach.testkit.MutableClock;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +48,7 @@ class SqliteSharedFileTest {
         String id = first.agents().create(CreateAgentRequest.builder("alice", "bot")
                 .permission(Permission.of("api:search", "call").withConstraints(Constraints.builder().maxCallsPerHour(5).build()))
                 .build()).agent().id();
-        List<Decision> decisions = concurrently(20, i -> (i % 2 == 0 ? first : second).authorize(id, "call", "api:search"));
+        List<Decision> decisions = Concurrently.run(20, i -> (i % 2 == 0 ? first : second).authorize(id, "call", "api:search"));
         assertThat(decisions).filteredOn(Decision::allowed).hasSize(5);
         assertThat(decisions).filteredOn(d -> d.code() == DecisionCode.RATE_LIMITED).hasSize(15);
         assertThat(second.audit().query(AuditFilter.forAgent(id))).filteredOn(e -> e.action().equals("call")).hasSize(20);
@@ -61,7 +56,7 @@ class SqliteSharedFileTest {
 
     @Test
     void thePerOwnerCapHoldsAcrossInstances() throws Exception {
-        List<Object> outcomes = concurrently(12, i -> {
+        List<Object> outcomes = Concurrently.run(12, i -> {
             try {
                 return (i % 2 == 0 ? first : second).agents().create(CreateAgentRequest.builder("owner", "bot-" + i).build());
             } catch (AgentLimitExceededException e) {
@@ -78,32 +73,5 @@ class SqliteSharedFileTest {
         assertThat(second.authorize(id, "read", "x")).isAllowed();
         first.agents().revoke(id);
         assertThat(second.authorize(id, "read", "x")).isDenied().hasCode(DecisionCode.AGENT_REVOKED);
-    }
-
-    private interface Task<T> {
-        T run(int index);
-    }
-
-    private static <T> List<T> concurrently(int threads, Task<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return task.run(index);
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(2, TimeUnit.MINUTES));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
