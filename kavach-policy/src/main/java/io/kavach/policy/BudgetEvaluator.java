@@ -78,7 +78,7 @@ public final class BudgetEvaluator {
             if (exceeded != null) {
                 violations.add(exceeded);
             } else if (triggered && policy.action().blocks()) {
-                violations.add(new BudgetViolation(policy.id(), policy.action(), "limit", 0, 0, 0,
+                violations.add(new BudgetViolation(policy.id(), policy.action(), null, 0, 0, 0,
                         policy.triggeredUntil(), true));
             }
         }

@@ -45,9 +45,9 @@ public interface BudgetPolicies {
     BudgetCheck checkBudget(String agentId, long tokensCost);
 
     /**
-     * Records a call's actual usage after the fact: one call and {@code tokensCost} on every active
-     * policy that applies, moving any policy whose totals now exceed a limit to triggered (a revoke
-     * policy revokes the agent).
+     * Records a call's actual usage after the fact: one call and {@code tokensCost} on every policy
+     * that applies and is not disabled, moving any active policy whose totals now exceed a limit to
+     * triggered (a revoke policy revokes the agent).
      */
     RecordedUsage recordUsage(String agentId, long tokensCost);
 

@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * @param policyId         the policy
  * @param action           its action
- * @param limit            the limit's name, such as {@code maxTokensCostPerDay}
+ * @param limit            the limit's name, such as {@code maxTokensCostPerDay}; null when a block or
+ *                         revoke policy that triggered earlier in the window denies a call that fits
  * @param usage            what the policy counted in the window so far
  * @param requested        what the call would add
  * @param max              the limit
@@ -21,11 +22,12 @@ public record BudgetViolation(String policyId, PolicyAction action, String limit
 
     /** Human text with the numbers. */
     public String describe() {
-        if (alreadyTriggered && action.blocks()) {
-            return "policy " + policyId + " (" + action.name().toLowerCase(Locale.ROOT) + ") is triggered: "
-                    + limit + " " + max + " was exceeded; blocked until " + windowEnd;
+        String name = "policy " + policyId + " (" + action.name().toLowerCase(Locale.ROOT) + ")";
+        if (limit == null) {
+            return name + " triggered earlier in this window; every call is blocked until " + windowEnd;
         }
-        return "policy " + policyId + " (" + action.name().toLowerCase(Locale.ROOT) + "): " + limit + " "
-                + usage + " + " + requested + " would exceed " + max;
+        String over = limit + " " + usage + " + " + requested + " would exceed " + max;
+        return alreadyTriggered && action.blocks() ? name + " is triggered: " + over + "; blocked until " + windowEnd
+                : name + ": " + over;
     }
 }

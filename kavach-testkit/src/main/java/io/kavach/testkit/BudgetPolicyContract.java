@@ -312,6 +312,18 @@ public abstract class BudgetPolicyContract extends KavachTestSupport {
         }
 
         @Test
+        void aScopeWideRevokeRevokesTheAgentThatCrossedAndBlocksTheOthers() {
+            String crosser = llmAgent("alice");
+            String sibling = llmAgent("alice");
+            policy(CreatePolicyRequest.forUser("alice").maxTokensCostPerDay(100).action(PolicyAction.REVOKE));
+            assertThat(call(crosser, 101)).hasCode(DecisionCode.BUDGET_EXCEEDED);
+            assertThat(kavach.agents().get(crosser).status()).isEqualTo(AgentStatus.REVOKED);
+            assertThat(call(sibling, 1)).hasCode(DecisionCode.BUDGET_EXCEEDED)
+                    .hasReasonContaining("triggered earlier in this window");
+            assertThat(kavach.agents().get(sibling).status()).isEqualTo(AgentStatus.ACTIVE);
+        }
+
+        @Test
         void resetsNeverTouchDisabledPolicies() {
             String bot = llmAgent("alice");
             BudgetPolicy cap = policy(CreatePolicyRequest.forAgent(bot).maxTokensCostPerDay(100).action(PolicyAction.BLOCK));

@@ -85,9 +85,11 @@ public final class PolicyEngine implements BudgetStage {
                     trigger(session, find(states, v), agent, v, now, changes);
                 }
             }
-            if (evaluation.decisive() == PolicyAction.REVOKE) {
-                revokeAgent(session, agent, evaluation.deciding().get(0), states, now, changes);
-            }
+            // Only the agent whose call crosses a revoke limit is revoked; later callers in the same
+            // scope meet a triggered policy and are blocked, as under a block policy.
+            evaluation.deciding().stream()
+                    .filter(v -> v.action() == PolicyAction.REVOKE && !v.alreadyTriggered()).findFirst()
+                    .ifPresent(v -> revokeAgent(session, agent, v, states, now, changes));
             List<BudgetViolation> deciding = evaluation.deciding();
             DecisionCode code = evaluation.decisive() == PolicyAction.THROTTLE
                     ? DecisionCode.BUDGET_THROTTLED : DecisionCode.BUDGET_EXCEEDED;
