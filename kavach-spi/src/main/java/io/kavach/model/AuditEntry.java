@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param ip                the client IP, or null
  * @param userAgent         the client user agent, or null
  * @param arguments         the call's arguments after redaction
+ * @param previousHash      the hash of the entry before this one in the log, or of the checkpoint
+ *                          left by a cleanup; {@link #GENESIS} for the first entry ever
+ * @param hash              SHA-256 (hex) over this entry's canonical encoding, previousHash included
  */
 public record AuditEntry(
         String id,
@@ -43,7 +46,12 @@ public record AuditEntry(
         List<String> policyIds,
         String ip,
         String userAgent,
-        Map<String, Object> arguments) {
+        Map<String, Object> arguments,
+        String previousHash,
+        String hash) {
+
+    /** The previous hash of the first entry of a log: 64 zeros. */
+    public static final String GENESIS = "0".repeat(64);
 
     public AuditEntry {
         Objects.requireNonNull(id, "id");
@@ -51,5 +59,11 @@ public record AuditEntry(
         Objects.requireNonNull(result, "result");
         policyIds = policyIds == null ? List.of() : List.copyOf(policyIds);
         arguments = arguments == null ? Map.of() : arguments;
+    }
+
+    /** This entry with its place in the chain. */
+    public AuditEntry chained(String newPreviousHash, String newHash) {
+        return new AuditEntry(id, timestamp, agentId, userId, tenantId, action, resource, result, code, reason,
+                tokensCost, durationMicros, delegationChainId, policyIds, ip, userAgent, arguments, newPreviousHash, newHash);
     }
 }

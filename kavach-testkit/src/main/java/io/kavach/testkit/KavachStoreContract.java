@@ -27,6 +27,7 @@ import io.kavach.model.ResourcePattern;
 import io.kavach.model.UsageReservation;
 import io.kavach.spi.AgentQuery;
 import io.kavach.spi.AuditQuery;
+import io.kavach.spi.AuditStore.AuditCheckpoint;
 import io.kavach.spi.DelegationQuery;
 import io.kavach.spi.KavachStore;
 import io.kavach.spi.PolicyQuery;
@@ -40,21 +41,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -234,14 +242,38 @@ public abstract class KavachStoreContract {
     }
 
     protected AuditEntry auditEntry(String agentId, Instant timestamp) {
-        return new AuditEntry(newId(Ids.AUDIT), timestamp, agentId, "user-1", null, "read", "db:orders:1",
-                AuditResult.ALLOWED, "ALLOWED", "allowed by db:orders:**", null, 42, null, List.of(), null, null,
-                Map.of());
+        return auditEntry(agentId, timestamp, "read", "db:orders:1", AuditResult.ALLOWED, "ALLOWED");
+    }
+
+    /**
+     * An entry of user-1 with these fields. Its previous hash is {@link AuditEntry#GENESIS} and its
+     * hash that of its id: a store keeps hashes as given, so any 64 hex digits do.
+     */
+    protected AuditEntry auditEntry(String agentId, Instant timestamp, String action, String resource,
+            AuditResult result, String code) {
+        String id = newId(Ids.AUDIT);
+        return new AuditEntry(id, timestamp, agentId, "user-1", null, action, resource, result, code,
+                "allowed by db:orders:**", null, 42, null, List.of(), null, null, Map.of(), AuditEntry.GENESIS,
+                sha256(id));
     }
 
     protected AuditEntry append(AuditEntry entry) {
         write(s -> s.audit().append(entry));
         return entry;
+    }
+
+    /**
+     * Appends {@code entry} after the log's head in one write unit, as the audit log does: its
+     * previous hash is the head's (or {@link AuditEntry#GENESIS}), its hash one derived from that
+     * and its id. Returns the entry as appended.
+     */
+    protected AuditEntry appendChained(AuditEntry entry) {
+        return store.write(s -> {
+            String previous = s.audit().headHash().orElse(AuditEntry.GENESIS);
+            AuditEntry chained = entry.chained(previous, sha256(previous + entry.id()));
+            s.audit().append(chained);
+            return chained;
+        });
     }
 
     /** An active BLOCK policy on {@code scope} with a daily token limit, created and updated at T0. */
@@ -880,6 +912,8 @@ public abstract class KavachStoreContract {
 
     @Nested
     class Audit {
+        private static final Comparator<AuditEntry> NEWEST_FIRST =
+                Comparator.comparing(AuditEntry::timestamp).thenComparing(AuditEntry::id).reversed();
 
         @Test
         void entriesReadBackWithEveryField() {
@@ -891,19 +925,37 @@ public abstract class KavachStoreContract {
             AuditEntry full = new AuditEntry(newId(Ids.AUDIT), T0.plusMillis(123), newId(Ids.AGENT), "user-1",
                     "tenant-1", "execute", "tool:github:create_issue", AuditResult.DENIED, "BUDGET_EXCEEDED",
                     "tokens 1200 + 100 > limit 1250", 100L, 1_234, newId(Ids.DELEGATION),
-                    List.of(newId(Ids.POLICY), newId(Ids.POLICY)), "2001:db8::1", "agent-sdk/1.0", arguments);
+                    List.of(newId(Ids.POLICY), newId(Ids.POLICY)), "2001:db8::1", "agent-sdk/1.0", arguments,
+                    AuditEntry.GENESIS, sha256("full"));
             AuditEntry bare = new AuditEntry(newId(Ids.AUDIT), T0, null, null, null, "agent.created", "agt_x",
-                    AuditResult.SUCCESS, "AGENT_CREATED", "created", null, 0, null, List.of(), null, null, Map.of());
+                    AuditResult.SUCCESS, "AGENT_CREATED", "created", null, 0, null, List.of(), null, null, Map.of(),
+                    sha256("full"), sha256("bare"));
             append(full);
             append(bare);
 
-            List<AuditEntry> entries = read(s -> s.audit().query(new AuditQuery(null, null, null, 10)));
+            List<AuditEntry> entries = query(AuditQuery.of(null, null, null, 10));
 
             assertThat(entries).containsExactly(full, bare);
             assertThat(entries.get(0).arguments()).isEqualTo(arguments);
             assertThat(entries.get(1).tokensCost()).isNull();
             assertThat(entries.get(0).tokensCost()).isEqualTo(100L);
+            assertThat(entries.get(0).previousHash()).isEqualTo(AuditEntry.GENESIS);
+            assertThat(entries.get(0).hash()).isEqualTo(sha256("full"));
+            assertThat(entries.get(1).previousHash()).isEqualTo(sha256("full"));
+            assertThat(scanChain(null, null)).containsExactly(full, bare);
         }
+
+        @Test
+        void appendingAnExistingIdFailsAndKeepsTheLog() {
+            AuditEntry entry = append(auditEntry("agt_1", T0));
+
+            Throwable thrown = catchThrowable(() -> append(entry.chained(entry.hash(), sha256("again"))));
+
+            assertThat(thrown).isInstanceOf(KavachException.class);
+            assertThat(scanChain(null, null)).containsExactly(entry);
+        }
+
+        // --- query: order, filters, limit ----------------------------------------------------------
 
         @Test
         void queryReturnsNewestFirstAndEntriesOfTheSameTimestampByIdDescending() {
@@ -952,8 +1004,621 @@ public abstract class KavachStoreContract {
             assertThat(query(null, null, null, 100)).hasSize(10);
         }
 
+        @Test
+        void everyFilterAloneSelectsExactlyTheMatchingEntries() {
+            List<AuditEntry> log = appendVariedLog();
+            Instant middle = T0.plusSeconds(6);
+
+            assertSelects(log, filter().agent("agt_1"), e -> "agt_1".equals(e.agentId()));
+            assertSelects(log, filter().user("user-0"), e -> "user-0".equals(e.userId()));
+            assertSelects(log, filter().tenant("tenant-1"), e -> "tenant-1".equals(e.tenantId()));
+            assertSelects(log, filter().actions("write"), e -> "write".equals(e.action()));
+            assertSelects(log, filter().actions("read", "agent.created"),
+                    e -> oneOf(e.action(), "read", "agent.created"));
+            assertSelects(log, filter().actions("read", "write", "execute"),
+                    e -> oneOf(e.action(), "read", "write", "execute"));
+            assertSelects(log, filter().results(AuditResult.DENIED), e -> e.result() == AuditResult.DENIED);
+            assertSelects(log, filter().results(AuditResult.ALLOWED, AuditResult.SUCCESS),
+                    e -> e.result() != AuditResult.DENIED);
+            assertSelects(log, filter().codes("RATE_LIMITED"), e -> "RATE_LIMITED".equals(e.code()));
+            assertSelects(log, filter().codes("RATE_LIMITED", "ALLOWED"),
+                    e -> oneOf(e.code(), "RATE_LIMITED", "ALLOWED"));
+            assertSelects(log, filter().resourcePrefix("db:orders"),
+                    e -> e.resource() != null && e.resource().startsWith("db:orders"));
+            assertSelects(log, filter().since(middle), e -> !e.timestamp().isBefore(middle));
+            assertSelects(log, filter().until(middle), e -> e.timestamp().isBefore(middle));
+        }
+
+        @Test
+        void filtersCombineAndAllRunBeforeTheLimit() {
+            List<AuditEntry> log = appendVariedLog();
+            Instant since = T0.plusSeconds(2);
+            Instant until = T0.plusSeconds(11);
+
+            assertSelects(log, filter().agent("agt_0").actions("read", "write"),
+                    e -> "agt_0".equals(e.agentId()) && oneOf(e.action(), "read", "write"));
+            assertSelects(log, filter().user("user-0").actions("execute"),
+                    e -> "user-0".equals(e.userId()) && "execute".equals(e.action()));
+            assertSelects(log, filter().tenant("tenant-0").results(AuditResult.ALLOWED).since(since),
+                    e -> "tenant-0".equals(e.tenantId()) && e.result() == AuditResult.ALLOWED
+                            && !e.timestamp().isBefore(since));
+            assertSelects(log, filter().agent("agt_2").user("user-0"),
+                    e -> "agt_2".equals(e.agentId()) && "user-0".equals(e.userId()));
+            assertSelects(log, filter().actions("read", "write").codes("ALLOWED", "RATE_LIMITED").until(until),
+                    e -> oneOf(e.action(), "read", "write")
+                            && oneOf(e.code(), "ALLOWED", "RATE_LIMITED") && e.timestamp().isBefore(until));
+            assertSelects(log, filter().resourcePrefix("db:").results(AuditResult.DENIED, AuditResult.SUCCESS),
+                    e -> e.resource() != null && e.resource().startsWith("db:") && e.result() != AuditResult.ALLOWED);
+            assertSelects(log, filter().actions("write", "execute").since(since).until(until),
+                    e -> oneOf(e.action(), "write", "execute") && !e.timestamp().isBefore(since)
+                            && e.timestamp().isBefore(until));
+            assertSelects(log, filter().agent("agt_0").user("user-1").tenant("tenant-0").actions("read", "write")
+                            .results(AuditResult.ALLOWED, AuditResult.DENIED).codes("ALLOWED", "DENIED_NO_PERMISSION")
+                            .resourcePrefix("db:").since(T0).until(T0.plusSeconds(13)),
+                    e -> "agt_0".equals(e.agentId()) && "user-1".equals(e.userId())
+                            && "tenant-0".equals(e.tenantId()) && oneOf(e.action(), "read", "write")
+                            && e.result() != AuditResult.SUCCESS
+                            && oneOf(e.code(), "ALLOWED", "DENIED_NO_PERMISSION")
+                            && e.resource() != null && e.resource().startsWith("db:"));
+            assertThat(query(filter().agent("agt_1").actions("no.such.action").limit(10).query())).isEmpty();
+            assertThat(query(filter().codes("NO_SUCH_CODE").limit(10).query())).isEmpty();
+        }
+
+        @Test
+        void resourcePrefixIsCaseSensitiveAndTakesPercentAndUnderscoreLiterally() {
+            List<String> resources = List.of("db:orders", "db:orders:1", "db:orders%x", "db:ordersXx", "db:orders_1",
+                    "db:ordersA1", "db:Orders:1", "DB:orders:1", "db:order", "x:db:orders", "tool:ünïcode:1",
+                    "tool:unicode:1", "db:orders\\1");
+            for (int i = 0; i < resources.size(); i++) {
+                append(auditEntry("agt_1", T0.plusSeconds(i), "read", resources.get(i), AuditResult.ALLOWED, "ALLOWED"));
+            }
+            append(auditEntry("agt_1", T0.plusSeconds(100), "read", null, AuditResult.ALLOWED, "ALLOWED"));
+
+            assertThat(resourcesWithPrefix("db:orders")).containsExactlyInAnyOrder("db:orders", "db:orders:1",
+                    "db:orders%x", "db:ordersXx", "db:orders_1", "db:ordersA1", "db:orders\\1");
+            assertThat(resourcesWithPrefix("db:orders%")).containsExactly("db:orders%x");
+            assertThat(resourcesWithPrefix("db:orders_")).containsExactly("db:orders_1");
+            assertThat(resourcesWithPrefix("db:orders\\")).containsExactly("db:orders\\1");
+            assertThat(resourcesWithPrefix("db:Orders")).containsExactly("db:Orders:1");
+            assertThat(resourcesWithPrefix("DB:")).containsExactly("DB:orders:1");
+            assertThat(resourcesWithPrefix("db:orders:1")).containsExactly("db:orders:1");
+            assertThat(resourcesWithPrefix("db:orders:10")).isEmpty();
+            assertThat(resourcesWithPrefix("%")).isEmpty();
+            assertThat(resourcesWithPrefix("_")).isEmpty();
+            assertThat(resourcesWithPrefix("tool:ünï")).containsExactly("tool:ünïcode:1");
+            assertThat(resourcesWithPrefix("tool:uni")).containsExactly("tool:unicode:1");
+        }
+
+        private List<String> resourcesWithPrefix(String prefix) {
+            return query(filter().resourcePrefix(prefix).limit(100).query()).stream().map(AuditEntry::resource)
+                    .toList();
+        }
+
+        // --- paging --------------------------------------------------------------------------------
+
+        /**
+         * The defect this contract guards against: filtering after the limit returns short (even
+         * empty) pages while matching entries remain. Every page must be full until the last.
+         */
+        @Test
+        void withAnActionsFilterEveryPageIsFullUntilTheEnd() {
+            List<AuditEntry> reads = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                AuditEntry entry = append(auditEntry("agt_1", T0.plusSeconds(i), i % 2 == 0 ? "read" : "write",
+                        "db:orders:" + i, AuditResult.ALLOWED, "ALLOWED"));
+                if (i % 2 == 0) {
+                    reads.add(entry);
+                }
+            }
+            List<AuditEntry> expected = reads.stream().sorted(NEWEST_FIRST).toList();
+
+            List<List<AuditEntry>> pages = pages(filter().actions("read").limit(10).query());
+
+            assertThat(pages).extracting(List::size).containsExactly(10, 10, 5);
+            assertThat(pages.stream().flatMap(List::stream).toList()).isEqualTo(expected);
+            assertThat(pages(filter().agent("agt_1").actions("read").limit(10).query()))
+                    .extracting(List::size).containsExactly(10, 10, 5);
+            assertThat(pages(filter().actions("write").results(AuditResult.ALLOWED).limit(10).query()))
+                    .extracting(List::size).containsExactly(10, 10, 5);
+        }
+
+        @Test
+        void withSeveralActionsEveryPageIsFullUntilTheEnd() {
+            List<String> actions = List.of("read", "write", "execute");
+            List<AuditEntry> matching = new ArrayList<>();
+            for (int i = 0; i < 75; i++) {
+                String action = actions.get(i % 3);
+                AuditEntry entry = append(auditEntry(i % 2 == 0 ? "agt_1" : "agt_2", T0.plusSeconds(i / 2), action,
+                        "db:orders:" + i, AuditResult.ALLOWED, "ALLOWED"));
+                if (!action.equals("write")) {
+                    matching.add(entry);
+                }
+            }
+
+            List<List<AuditEntry>> pages = pages(filter().actions("read", "execute").limit(20).query());
+
+            assertThat(pages).extracting(List::size).containsExactly(20, 20, 10);
+            assertThat(pages.stream().flatMap(List::stream).toList())
+                    .isEqualTo(matching.stream().sorted(NEWEST_FIRST).toList());
+            assertThat(pages(filter().agent("agt_1").actions("read", "execute").limit(10).query()))
+                    .extracting(List::size).containsExactly(10, 10, 6);
+        }
+
+        @Test
+        void cursorPagingAcrossEqualTimestampsNeitherSkipsNorRepeats() {
+            List<AuditEntry> log = new ArrayList<>();
+            for (int i = 0; i < 23; i++) {
+                log.add(auditEntry("agt_1", T0.plusSeconds(i % 3)));
+            }
+            List<AuditEntry> shuffled = new ArrayList<>(log);
+            Collections.shuffle(shuffled, new Random(7));
+            shuffled.forEach(KavachStoreContract.this::append);
+            List<AuditEntry> expected = log.stream().sorted(NEWEST_FIRST).toList();
+
+            for (int limit : List.of(1, 2, 4, 7, 8, 23, 50)) {
+                List<List<AuditEntry>> pages = pages(filter().limit(limit).query());
+
+                assertThat(pages.stream().flatMap(List::stream).toList()).as("limit %d", limit).isEqualTo(expected);
+                assertThat(pages.subList(0, pages.size() - 1)).allSatisfy(page -> assertThat(page).hasSize(limit));
+            }
+            AuditEntry middle = expected.get(11);
+            assertThat(query(filter().before(middle).limit(100).query())).isEqualTo(expected.subList(12, 23));
+        }
+
+        @Test
+        void pagingWhileAnotherThreadAppendsNewerEntriesNeitherSkipsNorRepeats() throws Exception {
+            List<AuditEntry> original = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                original.add(auditEntry("agt_1", T0.plusSeconds(i % 7)));
+            }
+            write(s -> original.forEach(s.audit()::append));
+            Instant newest = T0.plusSeconds(6);
+            AtomicInteger appended = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            ExecutorService appender = Executors.newSingleThreadExecutor();
+            List<List<AuditEntry>> pages = new ArrayList<>();
+            try {
+                Future<?> appending = appender.submit(() -> {
+                    for (int i = 0; !done.get() && i < 1_000; i++) {
+                        // Half tie with the newest original timestamp (with higher ids), half are later.
+                        append(auditEntry("agt_1", i % 2 == 0 ? newest : newest.plusMillis(1 + i)));
+                        appended.incrementAndGet();
+                    }
+                    return null;
+                });
+                AuditQuery first = filter().agent("agt_1").limit(7).query();
+                AuditEntry last = null;
+                while (true) {
+                    awaitMore(appended, appending);
+                    List<AuditEntry> page = query(last == null ? first : before(first, last));
+                    if (page.isEmpty()) {
+                        break;
+                    }
+                    pages.add(page);
+                    last = page.get(page.size() - 1);
+                }
+                done.set(true);
+                appending.get(1, TimeUnit.MINUTES);
+            } finally {
+                done.set(true);
+                appender.shutdownNow();
+            }
+
+            Set<String> originalIds = original.stream().map(AuditEntry::id).collect(Collectors.toSet());
+            List<AuditEntry> read = pages.stream().flatMap(List::stream).toList();
+            assertThat(read).doesNotHaveDuplicates();
+            assertThat(read.stream().filter(e -> originalIds.contains(e.id())).toList())
+                    .isEqualTo(original.stream().sorted(NEWEST_FIRST).toList());
+            // Entries appended before a page was read but older than its cursor rightly appear on later
+            // pages; what must hold is that the original entries come exactly once, in order.
+            assertThat(appended.get()).isGreaterThan(pages.size());
+        }
+
+        /** Waits until the appender has appended at least one more entry than before, or has failed. */
+        private void awaitMore(AtomicInteger appended, Future<?> appending) throws Exception {
+            int seen = appended.get();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (appended.get() == seen) {
+                if (appending.isDone()) {
+                    appending.get();
+                    return;
+                }
+                assertThat(System.nanoTime() - deadline).as("waiting for the appender").isNegative();
+                Thread.sleep(1);
+            }
+        }
+
+        // --- scan ----------------------------------------------------------------------------------
+
+        @Test
+        void scanStreamsEveryMatchOldestFirstIgnoringLimitAndCursor() {
+            List<AuditEntry> log = appendVariedLog();
+            List<AuditEntry> oldestFirst = log.stream().sorted(NEWEST_FIRST.reversed()).toList();
+            AuditEntry newest = log.stream().sorted(NEWEST_FIRST).findFirst().orElseThrow();
+
+            assertThat(scan(filter().limit(1).query())).isEqualTo(oldestFirst);
+            assertThat(scan(filter().before(newest).limit(1).query())).isEqualTo(oldestFirst);
+            assertThat(scan(filter().agent("agt_0").actions("read", "write").limit(1).query()))
+                    .isEqualTo(oldestFirst.stream().filter(e -> "agt_0".equals(e.agentId())
+                            && oneOf(e.action(), "read", "write")).toList());
+            assertThat(scan(filter().actions("execute", "agent.created").codes("RATE_LIMITED", "ALLOWED")
+                    .limit(1).query()))
+                    .isEqualTo(oldestFirst.stream().filter(e -> oneOf(e.action(), "execute", "agent.created")
+                            && oneOf(e.code(), "RATE_LIMITED", "ALLOWED")).toList());
+            assertThat(scan(filter().resourcePrefix("tool:").since(T0.plusSeconds(3)).until(T0.plusSeconds(9))
+                    .limit(1).query()))
+                    .isEqualTo(oldestFirst.stream().filter(e -> e.resource() != null
+                            && e.resource().startsWith("tool:") && !e.timestamp().isBefore(T0.plusSeconds(3))
+                            && e.timestamp().isBefore(T0.plusSeconds(9))).toList())
+                    .isNotEmpty();
+        }
+
+        @Test
+        void scanReadsAManyThousandEntryLogInOrder() {
+            int count = 5_000;
+            List<AuditEntry> log = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                log.add(auditEntry(i % 2 == 0 ? "agt_1" : "agt_2", T0.plusMillis((i * 7919L) % 3_000)));
+            }
+            write(s -> log.forEach(s.audit()::append));
+            int[] seen = new int[1];
+            List<String> agent1 = new ArrayList<>();
+
+            store.read(s -> {
+                s.audit().scan(filter().limit(1).query(), e -> seen[0]++);
+                s.audit().scan(filter().agent("agt_1").limit(1).query(), e -> agent1.add(e.id()));
+                return null;
+            });
+
+            assertThat(seen[0]).isEqualTo(count);
+            assertThat(agent1).isEqualTo(log.stream().filter(e -> "agt_1".equals(e.agentId()))
+                    .sorted(NEWEST_FIRST.reversed()).map(AuditEntry::id).toList());
+        }
+
+        @Test
+        void anExceptionFromTheSinkStopsTheScanAndPropagatesUnchanged() {
+            for (int i = 0; i < 20; i++) {
+                append(auditEntry("agt_1", T0.plusSeconds(i)));
+            }
+            IllegalStateException failure = new IllegalStateException("the sink failed");
+            List<AuditEntry> received = new ArrayList<>();
+
+            Throwable thrown = catchThrowable(() -> store.read(s -> {
+                s.audit().scan(filter().limit(1).query(), e -> {
+                    received.add(e);
+                    if (received.size() == 5) {
+                        throw failure;
+                    }
+                });
+                return null;
+            }));
+            Throwable thrownByChain = catchThrowable(() -> store.read(s -> {
+                s.audit().scanChain(null, null, e -> {
+                    throw failure;
+                });
+                return null;
+            }));
+
+            assertThat(thrown).isSameAs(failure);
+            assertThat(thrownByChain).isSameAs(failure);
+            assertThat(received).hasSize(5);
+            assertThat(query(null, null, null, 100)).hasSize(20);
+        }
+
+        // --- the chain -----------------------------------------------------------------------------
+
+        @Test
+        void scanChainFollowsAppendOrderEvenWhenTimestampsAreOutOfOrder() {
+            List<AuditEntry> chain = new ArrayList<>();
+            for (int seconds : new int[] {5, 1, 3, 1, 9, 0, 3, 7}) {
+                chain.add(appendChained(auditEntry("agt_1", T0.plusSeconds(seconds))));
+            }
+
+            assertThat(scanChain(null, null)).isEqualTo(chain);
+            // A bounded scan returns the unbroken run from the first to the last entry in range,
+            // out-of-range entries in between included, so that the links can be checked.
+            assertThat(scanChain(T0.plusSeconds(1), T0.plusSeconds(5))).isEqualTo(chain.subList(1, 7));
+            assertThat(scanChain(T0.plusSeconds(3), null)).isEqualTo(chain);
+            assertThat(scanChain(null, T0.plusSeconds(3))).isEqualTo(chain.subList(1, 6));
+            assertThat(scanChain(T0.plusSeconds(10), null)).isEmpty();
+            assertThat(scanChain(T0.plusSeconds(2), T0.plusSeconds(3))).isEmpty();
+            for (int i = 1; i < chain.size(); i++) {
+                assertThat(chain.get(i).previousHash()).isEqualTo(chain.get(i - 1).hash());
+            }
+        }
+
+        @Test
+        void headHashIsTheLastAppendedHashThenTheCheckpointsThenEmpty() {
+            assertThat(headHash()).isEmpty();
+            assertThat(checkpoint()).isEmpty();
+
+            AuditEntry first = appendChained(auditEntry("agt_1", T0.plusSeconds(10)));
+            assertThat(first.previousHash()).isEqualTo(AuditEntry.GENESIS);
+            assertThat(headHash()).contains(first.hash());
+
+            AuditEntry older = appendChained(auditEntry("agt_1", T0));
+            assertThat(older.previousHash()).isEqualTo(first.hash());
+            assertThat(headHash()).as("append order, not timestamp order").contains(older.hash());
+
+            assertThat(deleteBefore(T0.plusSeconds(60))).isEqualTo(2);
+            assertThat(query(null, null, null, 10)).isEmpty();
+            assertThat(headHash()).contains(older.hash());
+
+            AuditEntry next = appendChained(auditEntry("agt_1", T0.plusSeconds(70)));
+            assertThat(next.previousHash()).isEqualTo(older.hash());
+            assertThat(headHash()).contains(next.hash());
+            AuditEntry after = appendChained(auditEntry("agt_1", T0.plusSeconds(65)));
+            assertThat(headHash()).contains(after.hash());
+            assertThat(scanChain(null, null)).containsExactly(next, after);
+        }
+
+        @Test
+        void deleteBeforeRemovesTheOldPrefixOfTheChainAndKeepsACheckpoint() {
+            AuditEntry e1 = appendChained(auditEntry("agt_1", T0));
+            AuditEntry e2 = appendChained(auditEntry("agt_1", T0.plusSeconds(1)));
+            AuditEntry e3 = appendChained(auditEntry("agt_1", T0.plusSeconds(5)));
+            AuditEntry e4 = appendChained(auditEntry("agt_1", T0.plusSeconds(2)));
+            AuditEntry e5 = appendChained(auditEntry("agt_1", T0.plusSeconds(6)));
+
+            assertThat(deleteBefore(T0)).isZero();
+            assertThat(checkpoint()).isEmpty();
+            assertThat(scanChain(null, null)).containsExactly(e1, e2, e3, e4, e5);
+
+            // e4 is older than the cutoff but comes after e3, which is not: the prefix stops at e3.
+            assertThat(deleteBefore(T0.plusSeconds(3))).isEqualTo(2);
+            assertThat(scanChain(null, null)).containsExactly(e3, e4, e5);
+            assertThat(checkpoint()).contains(new AuditCheckpoint(e2.hash(), T0.plusSeconds(3), 2));
+            assertThat(e3.previousHash()).isEqualTo(checkpoint().orElseThrow().hash());
+            assertThat(headHash()).contains(e5.hash());
+            assertThat(query(null, null, null, 10)).containsExactly(e5, e3, e4);
+
+            assertThat(deleteBefore(T0.plusSeconds(3))).isZero();
+            assertThat(checkpoint()).contains(new AuditCheckpoint(e2.hash(), T0.plusSeconds(3), 2));
+
+            // The cutoff is exclusive: e5, at the cutoff, stays.
+            assertThat(deleteBefore(T0.plusSeconds(6))).isEqualTo(2);
+            assertThat(scanChain(null, null)).containsExactly(e5);
+            assertThat(checkpoint()).contains(new AuditCheckpoint(e4.hash(), T0.plusSeconds(6), 4));
+
+            assertThat(deleteBefore(T0.plusSeconds(100))).isEqualTo(1);
+            assertThat(scanChain(null, null)).isEmpty();
+            assertThat(checkpoint()).contains(new AuditCheckpoint(e5.hash(), T0.plusSeconds(100), 5));
+            assertThat(headHash()).contains(e5.hash());
+
+            assertThat(deleteBefore(T0.plusSeconds(200))).isZero();
+            assertThat(checkpoint()).contains(new AuditCheckpoint(e5.hash(), T0.plusSeconds(100), 5));
+        }
+
+        @Test
+        void deleteBeforeDeletesNothingWhenTheFirstEntryIsNotOld() {
+            AuditEntry recent = appendChained(auditEntry("agt_1", T0.plusSeconds(10)));
+            AuditEntry old = appendChained(auditEntry("agt_1", T0));
+
+            assertThat(deleteBefore(T0.plusSeconds(5))).isZero();
+
+            assertThat(checkpoint()).isEmpty();
+            assertThat(scanChain(null, null)).containsExactly(recent, old);
+        }
+
+        @Test
+        void theChainOperationsSeeTheirUnitsOwnWritesAndRollBackWithIt() {
+            AuditEntry kept = appendChained(auditEntry("agt_1", T0));
+            AuditEntry e1 = auditEntry("agt_1", T0.plusSeconds(1)).chained(kept.hash(), sha256("e1"));
+            AuditEntry e2 = auditEntry("agt_1", T0.plusSeconds(2)).chained(sha256("e1"), sha256("e2"));
+
+            write(s -> {
+                s.audit().append(e1);
+                assertThat(s.audit().headHash()).contains(e1.hash());
+                assertThat(s.audit().deleteBefore(T0.plusSeconds(2))).isEqualTo(2);
+                assertThat(s.audit().checkpoint()).contains(new AuditCheckpoint(e1.hash(), T0.plusSeconds(2), 2));
+                assertThat(s.audit().headHash()).contains(e1.hash());
+                s.audit().append(e2);
+                assertThat(s.audit().headHash()).contains(e2.hash());
+            });
+            assertThat(scanChain(null, null)).containsExactly(e2);
+
+            IllegalStateException failure = new IllegalStateException("the unit of work failed");
+            Throwable thrown = catchThrowable(() -> store.write(s -> {
+                s.audit().deleteBefore(T0.plusSeconds(100));
+                throw failure;
+            }));
+
+            assertThat(thrown).isSameAs(failure);
+            assertThat(scanChain(null, null)).containsExactly(e2);
+            assertThat(checkpoint()).contains(new AuditCheckpoint(e1.hash(), T0.plusSeconds(2), 2));
+        }
+
+        // --- helpers -------------------------------------------------------------------------------
+
+        /**
+         * 48 entries whose fields vary independently: three agents (and none), two users, two
+         * tenants (and none), four actions, five resources (and none), three results, codes, and
+         * 13 distinct timestamps, so that many entries share one.
+         */
+        private List<AuditEntry> appendVariedLog() {
+            List<String> actions = List.of("read", "write", "execute", "agent.created");
+            List<String> resources = List.of("db:orders:1", "db:Orders:2", "tool:github:create_issue", "db:orders_x",
+                    "tool:db:orders");
+            List<AuditResult> results = List.of(AuditResult.ALLOWED, AuditResult.DENIED, AuditResult.SUCCESS);
+            List<String> codes = List.of("ALLOWED", "DENIED_NO_PERMISSION", "RATE_LIMITED");
+            List<AuditEntry> log = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                boolean anonymous = i % 8 == 7;
+                AuditEntry entry = new AuditEntry(newId(Ids.AUDIT), T0.plusSeconds(i * 5L % 13),
+                        anonymous ? null : "agt_" + (i % 3), anonymous ? null : "user-" + (i % 2),
+                        i % 5 == 0 ? null : "tenant-" + (i / 5 % 2), actions.get(i % 4),
+                        i % 6 == 5 ? null : resources.get(i % 5), results.get(i / 2 % 3),
+                        i % 7 == 6 ? null : codes.get(i % 3), "reason " + i, i % 2 == 0 ? null : (long) i, i,
+                        null, List.of(), null, null, Map.of(), AuditEntry.GENESIS, sha256("entry " + i));
+                log.add(entry);
+            }
+            write(s -> log.forEach(s.audit()::append));
+            return log;
+        }
+
+        /**
+         * Checks that {@code filter} selects exactly the entries of {@code log} that {@code matches}:
+         * all at once, the first few, page by page, and streamed by scan (oldest first).
+         */
+        private void assertSelects(List<AuditEntry> log, Filter filter, Predicate<AuditEntry> matches) {
+            List<AuditEntry> expected = log.stream().filter(matches).sorted(NEWEST_FIRST).toList();
+            assertThat(expected).as("a meaningful filter").isNotEmpty().hasSizeLessThan(log.size());
+
+            assertThat(query(filter.limit(1_000).query())).as("all").isEqualTo(expected);
+            assertThat(query(filter.limit(3).query())).as("first 3")
+                    .isEqualTo(expected.subList(0, Math.min(3, expected.size())));
+            List<List<AuditEntry>> pages = pages(filter.limit(4).query());
+            assertThat(pages.stream().flatMap(List::stream).toList()).as("pages").isEqualTo(expected);
+            assertThat(pages.subList(0, pages.size() - 1)).allSatisfy(page -> assertThat(page).hasSize(4));
+            assertThat(scan(filter.limit(1).query())).as("scan").isEqualTo(reversed(expected));
+        }
+
+        /** Every page of {@code first} and the queries after it, through the cursor; none empty. */
+        private List<List<AuditEntry>> pages(AuditQuery first) {
+            List<List<AuditEntry>> pages = new ArrayList<>();
+            AuditQuery next = first;
+            while (true) {
+                List<AuditEntry> page = query(next);
+                assertThat(page.size()).isLessThanOrEqualTo(first.limit());
+                if (page.isEmpty()) {
+                    return pages;
+                }
+                pages.add(page);
+                assertThat(pages).as("pages of %s", first).hasSizeLessThan(1_000);
+                next = before(first, page.get(page.size() - 1));
+            }
+        }
+
+        /** Whether {@code value} is one of {@code options} (null is none of them). */
+        private static boolean oneOf(String value, String... options) {
+            return value != null && Arrays.asList(options).contains(value);
+        }
+
+        private static List<AuditEntry> reversed(List<AuditEntry> entries) {
+            List<AuditEntry> copy = new ArrayList<>(entries);
+            Collections.reverse(copy);
+            return copy;
+        }
+
+        private AuditQuery before(AuditQuery query, AuditEntry last) {
+            return new AuditQuery(query.agentId(), query.userId(), query.tenantId(), query.actions(), query.results(),
+                    query.codes(), query.resourcePrefix(), query.since(), query.until(),
+                    new AuditQuery.Position(last.timestamp(), last.id()), query.limit());
+        }
+
         private List<AuditEntry> query(String agentId, Instant since, Instant until, int limit) {
-            return read(s -> s.audit().query(new AuditQuery(agentId, since, until, limit)));
+            return query(AuditQuery.of(agentId, since, until, limit));
+        }
+
+        private List<AuditEntry> query(AuditQuery query) {
+            return readList(s -> s.audit().query(query));
+        }
+
+        private List<AuditEntry> scan(AuditQuery query) {
+            return readList(s -> {
+                List<AuditEntry> entries = new ArrayList<>();
+                s.audit().scan(query, entries::add);
+                return entries;
+            });
+        }
+
+        private List<AuditEntry> scanChain(Instant since, Instant until) {
+            return readList(s -> {
+                List<AuditEntry> entries = new ArrayList<>();
+                s.audit().scanChain(since, until, entries::add);
+                return entries;
+            });
+        }
+
+        private Optional<String> headHash() {
+            return readOptional(s -> s.audit().headHash());
+        }
+
+        private Optional<AuditCheckpoint> checkpoint() {
+            return readOptional(s -> s.audit().checkpoint());
+        }
+
+        private long deleteBefore(Instant cutoff) {
+            return store.write(s -> s.audit().deleteBefore(cutoff));
+        }
+
+        private Filter filter() {
+            return new Filter();
+        }
+    }
+
+    /** A mutable builder of {@link AuditQuery}s for the audit tests. */
+    private static final class Filter {
+        private String agentId;
+        private String userId;
+        private String tenantId;
+        private Set<String> actions = Set.of();
+        private Set<AuditResult> results = Set.of();
+        private Set<String> codes = Set.of();
+        private String resourcePrefix;
+        private Instant since;
+        private Instant until;
+        private AuditQuery.Position before;
+        private int limit = 100;
+
+        Filter agent(String id) {
+            agentId = id;
+            return this;
+        }
+
+        Filter user(String id) {
+            userId = id;
+            return this;
+        }
+
+        Filter tenant(String id) {
+            tenantId = id;
+            return this;
+        }
+
+        Filter actions(String... names) {
+            actions = Set.of(names);
+            return this;
+        }
+
+        Filter results(AuditResult... wanted) {
+            results = Set.of(wanted);
+            return this;
+        }
+
+        Filter codes(String... wanted) {
+            codes = Set.of(wanted);
+            return this;
+        }
+
+        Filter resourcePrefix(String prefix) {
+            resourcePrefix = prefix;
+            return this;
+        }
+
+        Filter since(Instant instant) {
+            since = instant;
+            return this;
+        }
+
+        Filter until(Instant instant) {
+            until = instant;
+            return this;
+        }
+
+        Filter before(AuditEntry entry) {
+            before = new AuditQuery.Position(entry.timestamp(), entry.id());
+            return this;
+        }
+
+        Filter limit(int max) {
+            limit = max;
+            return this;
+        }
+
+        AuditQuery query() {
+            return new AuditQuery(agentId, userId, tenantId, actions, results, codes, resourcePrefix, since, until,
+                    before, limit);
         }
     }
 
@@ -1417,7 +2082,7 @@ public abstract class KavachStoreContract {
 
             assertThat(readOptional(s -> s.agents().find(agent.id()))).contains(agent);
             assertThat(readInt(s -> s.rateLimits().window(agent.id(), "k", Instant.EPOCH).count())).isEqualTo(1);
-            assertThat(readList(s -> s.audit().query(new AuditQuery(agent.id(), null, null, 10)))).hasSize(1);
+            assertThat(readList(s -> s.audit().query(AuditQuery.of(agent.id(), null, null, 10)))).hasSize(1);
             assertThat(readOptional(s -> s.approvals().findPending(agent.id(), "deploy", "svc:x"))).isPresent();
         }
 
@@ -1439,7 +2104,7 @@ public abstract class KavachStoreContract {
             assertThat(readOptional(s -> s.agents().find(agent.id()))).isEmpty();
             assertThat(readOptional(s -> s.agents().find(existing.id()))).contains(existing);
             assertThat(readInt(s -> s.rateLimits().window(agent.id(), "k", Instant.EPOCH).count())).isZero();
-            assertThat(readList(s -> s.audit().query(new AuditQuery(null, null, null, 10)))).isEmpty();
+            assertThat(readList(s -> s.audit().query(AuditQuery.of(null, null, null, 10)))).isEmpty();
         }
 
         @Test

@@ -2,6 +2,7 @@ package io.kavach.core.internal;
 
 import io.kavach.AuthorizeRequest;
 import io.kavach.audit.ArgumentRedactor;
+import io.kavach.audit.AuditHasher;
 import io.kavach.model.Agent;
 import io.kavach.model.AuditEntry;
 import io.kavach.model.AuditResult;
@@ -11,7 +12,7 @@ import io.kavach.spi.StoreSession;
 import java.time.Instant;
 import java.util.List;
 
-/** Builds and appends audit entries, inside the caller's transaction. */
+/** Builds audit entries, links them into the hash chain and appends them, inside the caller's transaction. */
 public final class Auditor {
     private final Ids ids;
     private final ArgumentRedactor redactor;
@@ -29,7 +30,7 @@ public final class Auditor {
     public void decision(StoreSession session, String auditId, Instant at, String agentId, Agent agent,
                          AuthorizeRequest request, DecisionCode code, String reason, String chainId,
                          List<String> policyIds, long durationMicros) {
-        session.audit().append(new AuditEntry(auditId, at,
+        append(session, new AuditEntry(auditId, at,
                 agent != null ? agent.id() : agentId,
                 agent != null ? agent.ownerId() : null,
                 agent != null ? agent.tenantId() : null,
@@ -41,7 +42,7 @@ public final class Auditor {
                 durationMicros, chainId, policyIds,
                 request != null ? request.client().ip() : null,
                 request != null ? request.client().userAgent() : null,
-                request != null ? redactor.redact(request.arguments()) : null));
+                request != null ? AuditHasher.normalize(redactor.redact(request.arguments())) : null, null, null));
     }
 
     /**
@@ -52,11 +53,21 @@ public final class Auditor {
     public String event(StoreSession session, Instant at, Agent agent, String event, String subjectId,
                         AuditResult result, String code, String reason) {
         String id = newId();
-        session.audit().append(new AuditEntry(id, at,
+        append(session, new AuditEntry(id, at,
                 agent != null ? agent.id() : null,
                 agent != null ? agent.ownerId() : null,
                 agent != null ? agent.tenantId() : null,
-                event, subjectId, result, code, reason, null, 0, null, List.of(), null, null, null));
+                event, subjectId, result, code, reason, null, 0, null, List.of(), null, null, null, null, null));
         return id;
+    }
+
+    /**
+     * Links the entry to the head of the chain and appends it. Writes are serialized by the store,
+     * so the head read here is the one the entry follows, across threads and instances.
+     */
+    private static void append(StoreSession session, AuditEntry entry) {
+        String previous = session.audit().headHash().orElse(AuditEntry.GENESIS);
+        AuditEntry linked = entry.chained(previous, null);
+        session.audit().append(linked.chained(previous, AuditHasher.hash(linked)));
     }
 }

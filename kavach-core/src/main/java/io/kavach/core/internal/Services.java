@@ -1,7 +1,6 @@
 package io.kavach.core.internal;
 
 import io.kavach.audit.AuditLog;
-import io.kavach.audit.internal.StoreAuditLog;
 import io.kavach.policy.BudgetPeriods;
 import io.kavach.spi.KavachStore;
 import java.time.Clock;
@@ -21,6 +20,6 @@ public record Services(Context context, AuthorizePipeline pipeline, DefaultAgent
                 agents, delegations,
                 new DefaultPolicies(context, engine, context.notifier()),
                 new DefaultApprovals(context),
-                new StoreAuditLog(store));
+                new DefaultAuditLog(context));
     }
 }

@@ -10,9 +10,14 @@ import io.kavach.error.StoreException;
 import io.kavach.model.Agent;
 import io.kavach.model.AgentStatus;
 import io.kavach.model.AgentType;
+import io.kavach.model.AuditEntry;
+import io.kavach.model.AuditResult;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;
+import io.kavach.spi.AuditQuery;
 import io.kavach.spi.StoreSession;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,7 +113,7 @@ class SqliteStoreTest {
 
         assertThat(recorded).extracting(row -> row.substring(0, row.lastIndexOf(' ')))
                 .containsExactly("1 identity", "2 delegation", "3 rate_limits", "4 approvals", "5 audit",
-                        "6 budget_policies");
+                        "6 budget_policies", "7 audit_chain");
         assertThat(schemaVersions()).isEqualTo(recorded);
     }
 
@@ -131,18 +137,74 @@ class SqliteStoreTest {
             pool.shutdownNow();
         }
 
-        assertThat(schemaVersions()).hasSize(6);
+        assertThat(schemaVersions()).hasSize(7);
+    }
+
+    @Test
+    void aVersion6AuditLogIsCarriedIntoTheChainInItsAppendOrder() throws Exception {
+        // A file as version 6 left it, its entries appended out of timestamp order.
+        Jdbi jdbi = Jdbi.create("jdbc:sqlite:" + file().toAbsolutePath());
+        jdbi.useHandle(handle -> {
+            handle.execute("CREATE TABLE kavach_schema_version (version INTEGER PRIMARY KEY,"
+                    + " description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            List<String> names = List.of("identity", "delegation", "rate_limits", "approvals", "audit",
+                    "budget_policies");
+            for (int version = 1; version <= names.size(); version++) {
+                String resource = "/io/kavach/store/sqlite/migrations/V" + version + "__" + names.get(version - 1)
+                        + ".sql";
+                try (InputStream in = SqliteStoreTest.class.getResourceAsStream(resource)) {
+                    assertThat(in).as(resource).isNotNull();
+                    handle.createScript(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                            .executeAsSeparateStatements();
+                }
+                handle.execute("INSERT INTO kavach_schema_version VALUES (?, ?, 0)", version, names.get(version - 1));
+            }
+            for (String[] row : new String[][] {{"aud_B", "5000"}, {"aud_A", "3000"}, {"aud_C", "4000"}}) {
+                handle.execute("INSERT INTO audit_log (id, ts, agent_id, action, resource, result, duration_micros,"
+                        + " policy_ids, arguments) VALUES (?, ?, 'agt_1', 'read', 'db:x', 'ALLOWED', 7, '[]', '{}')",
+                        row[0], Long.parseLong(row[1]));
+            }
+        });
+
+        try (SqliteStore store = SqliteStore.open(file())) {
+            List<AuditEntry> chain = store.read(s -> {
+                List<AuditEntry> entries = new ArrayList<>();
+                s.audit().scanChain(null, null, entries::add);
+                return entries;
+            });
+            assertThat(chain).extracting(AuditEntry::id).containsExactly("aud_B", "aud_A", "aud_C");
+            assertThat(chain).allSatisfy(e -> {
+                assertThat(e.previousHash()).isEmpty();
+                assertThat(e.hash()).isEmpty();
+                assertThat(e.durationMicros()).isEqualTo(7);
+            });
+            List<AuditEntry> newestFirst = store.read(s -> s.audit().query(AuditQuery.of("agt_1", null, null, 10)));
+            assertThat(newestFirst).extracting(AuditEntry::id).containsExactly("aud_B", "aud_C", "aud_A");
+
+            AuditEntry next = new AuditEntry("aud_D", Instant.ofEpochMilli(1000), "agt_1", null, null, "read", "db:x",
+                    AuditResult.ALLOWED, "ALLOWED", null, null, 1, null, List.of(), null, null, Map.of(), "",
+                    "0".repeat(63) + "1");
+            store.write(s -> {
+                s.audit().append(next);
+                return null;
+            });
+            Optional<String> head = store.read(s -> s.audit().headHash());
+            assertThat(head).contains(next.hash());
+            long deleted = store.write(s -> s.audit().deleteBefore(Instant.ofEpochMilli(4500)));
+            assertThat(deleted).as("aud_B, first in the chain, is not old").isZero();
+        }
+        assertThat(schemaVersions()).hasSize(7);
     }
 
     @Test
     void aDatabaseWithANewerSchemaIsRefusedNamingBothVersions() throws SQLException {
         SqliteStore.open(file()).close();
-        execute("INSERT INTO kavach_schema_version (version, description, applied_at) VALUES (7, 'future', 0)");
+        execute("INSERT INTO kavach_schema_version (version, description, applied_at) VALUES (8, 'future', 0)");
 
         assertThatThrownBy(() -> SqliteStore.open(file()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 7")
-                .hasMessageContaining("version 6");
+                .hasMessageContaining("schema version 8")
+                .hasMessageContaining("version 7");
     }
 
     @Test

@@ -12,7 +12,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class AuditEntryMapper implements RowMapper<AuditEntry> {
     /** The columns the mapper reads. */
     static final String COLUMNS = "id, ts, agent_id, user_id, tenant_id, action, resource, result, code, reason,"
-            + " tokens_cost, duration_micros, delegation_chain_id, policy_ids, ip, user_agent, arguments";
+            + " tokens_cost, duration_micros, delegation_chain_id, policy_ids, ip, user_agent, arguments, previous_hash,"
+            + " hash";
 
     @Override
     public AuditEntry map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -35,6 +36,8 @@ public final class AuditEntryMapper implements RowMapper<AuditEntry> {
                 JsonCodec.stringsFromJson(rs.getString("policy_ids")),
                 rs.getString("ip"),
                 rs.getString("user_agent"),
-                JsonCodec.mapFromJson(rs.getString("arguments")));
+                JsonCodec.mapFromJson(rs.getString("arguments")),
+                rs.getString("previous_hash"),
+                rs.getString("hash"));
     }
 }

@@ -22,7 +22,8 @@ final class Migrator {
             new Migration(3, "rate_limits"),
             new Migration(4, "approvals"),
             new Migration(5, "audit"),
-            new Migration(6, "budget_policies"));
+            new Migration(6, "budget_policies"),
+            new Migration(7, "audit_chain"));
 
     private Migrator() {
     }

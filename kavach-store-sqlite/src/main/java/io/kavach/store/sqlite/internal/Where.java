@@ -1,6 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,23 @@ final class Where {
         return this;
     }
 
+    /**
+     * {@code column IN (:name0, :name1, …)}, one bound parameter per value, when {@code values} is
+     * not empty. The values are bound in their natural order, so the same set gives the same SQL.
+     */
+    <T extends Comparable<? super T>> Where in(String column, String name, Collection<T> values) {
+        if (values.isEmpty()) {
+            return this;
+        }
+        List<T> sorted = values.stream().sorted().toList();
+        List<String> placeholders = new ArrayList<>(sorted.size());
+        for (int i = 0; i < sorted.size(); i++) {
+            placeholders.add(":" + name + i);
+            bind(name + i, sorted.get(i));
+        }
+        return condition(column + " IN (" + String.join(", ", placeholders) + ")");
+    }
+
     /** A condition as written; its parameters are bound with {@link #bind}. */
     Where condition(String condition) {
         conditions.add(condition);
@@ -38,11 +56,17 @@ final class Where {
 
     /** {@code SELECT columns FROM from [WHERE …] tail}, with every parameter bound. */
     Query select(Handle handle, String columnsAndFrom, String tail) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(columnsAndFrom);
-        if (!conditions.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", conditions));
-        }
-        sql.append(' ').append(tail);
-        return handle.createQuery(sql.toString()).bindMap(parameters);
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        return query(handle, "SELECT " + columnsAndFrom + where + " " + tail);
+    }
+
+    /** {@code " AND "} and the conditions joined by AND, for a WHERE clause that has its own; or nothing. */
+    String andConditions() {
+        return conditions.isEmpty() ? "" : " AND " + String.join(" AND ", conditions);
+    }
+
+    /** {@code sql}, which uses these conditions (through {@link #andConditions}), with every parameter bound. */
+    Query query(Handle handle, String sql) {
+        return handle.createQuery(sql).bindMap(parameters);
     }
 }
