@@ -4,12 +4,16 @@ import io.kavach.agent.Agents;
 import io.kavach.approval.Approvals;
 import io.kavach.audit.ArgumentRedactor;
 import io.kavach.audit.AuditLog;
+import io.kavach.core.internal.CostSettings;
 import io.kavach.core.internal.Services;
 import io.kavach.core.internal.Settings;
+import io.kavach.cost.CostAttribution;
+import io.kavach.cost.ModelPricing;
 import io.kavach.delegation.DelegationRequest;
 import io.kavach.delegation.Delegations;
 import io.kavach.error.InvalidInputException;
 import io.kavach.model.DelegationChain;
+import io.kavach.model.Microdollars;
 import io.kavach.policy.BudgetPolicies;
 import io.kavach.spi.KavachStore;
 import java.time.Clock;
@@ -42,7 +46,8 @@ public final class Kavach implements AutoCloseable {
     private Kavach(Builder builder) {
         Settings settings = new Settings(builder.defaultAgentExpiry, builder.maxActiveAgentsPerOwner,
                 builder.approvalTtl, builder.defaultMaxDelegationDepth, builder.redactor, builder.listeners,
-                builder.budgetZone);
+                builder.budgetZone, new CostSettings(builder.pricing, builder.costWarn, builder.costCritical,
+                        builder.costAlertCooldown, builder.costRetention));
         this.services = Services.create(builder.store, builder.clock, settings);
     }
 
@@ -87,6 +92,11 @@ public final class Kavach implements AutoCloseable {
         return services.policies();
     }
 
+    /** Cost attribution: record costs, report per agent, owner, tool and chain, check dollar budgets. */
+    public CostAttribution costs() {
+        return services.costs();
+    }
+
     public Approvals approvals() {
         return services.approvals();
     }
@@ -123,6 +133,11 @@ public final class Kavach implements AutoCloseable {
         private ArgumentRedactor redactor = ArgumentRedactor.defaults();
         private final List<KavachListener> listeners = new ArrayList<>();
         private ZoneId budgetZone = ZoneOffset.UTC;
+        private ModelPricing pricing = ModelPricing.defaults();
+        private Microdollars costWarn;
+        private Microdollars costCritical;
+        private Duration costAlertCooldown = Duration.ofHours(1);
+        private Duration costRetention = Duration.ofDays(90);
 
         private Builder() {
         }
@@ -194,6 +209,41 @@ public final class Kavach implements AutoCloseable {
             return this;
         }
 
+        /** The model price table used by {@code costs().recordUsage}; the bundled one by default. */
+        public Builder modelPricing(ModelPricing table) {
+            if (table == null) {
+                throw new InvalidInputException("modelPricing", null, "must not be null");
+            }
+            this.pricing = table;
+            return this;
+        }
+
+        /**
+         * Rolling-24-hour spend per agent that raises a warn and a critical {@code CostAlert}; null
+         * for none. Dollar amounts as exact decimal text, such as {@code "5.00"}.
+         */
+        public Builder costAlertThresholds(String warnUsd, String criticalUsd) {
+            this.costWarn = warnUsd == null ? null : nonNegative("costAlertThresholds.warn", Microdollars.parse("costAlertThresholds.warn", warnUsd));
+            this.costCritical = criticalUsd == null ? null
+                    : nonNegative("costAlertThresholds.critical", Microdollars.parse("costAlertThresholds.critical", criticalUsd));
+            return this;
+        }
+
+        /** The least time between two warn (or two critical) alerts for one agent; 1 hour by default. */
+        public Builder costAlertCooldown(Duration cooldown) {
+            if (cooldown == null || cooldown.isNegative()) {
+                throw new InvalidInputException("costAlertCooldown", cooldown, "must be zero or a positive duration");
+            }
+            this.costAlertCooldown = cooldown;
+            return this;
+        }
+
+        /** How long {@code costs().cleanup()} keeps cost events; 90 days by default. */
+        public Builder costRetention(Duration retention) {
+            this.costRetention = positive("costRetention", retention);
+            return this;
+        }
+
         public Builder listener(KavachListener listener) {
             if (listener == null) {
                 throw new InvalidInputException("listener", null, "must not be null");
@@ -211,7 +261,18 @@ public final class Kavach implements AutoCloseable {
                 throw new InvalidInputException("approvalTtl", approvalTtl,
                         "must not exceed defaultAgentExpiry (" + defaultAgentExpiry + "): an approval would outlive its agent");
             }
+            if (costWarn != null && costCritical != null && costCritical.compareTo(costWarn) < 0) {
+                throw new InvalidInputException("costAlertThresholds.critical", costCritical,
+                        "must not be below the warn threshold (" + costWarn + ")");
+            }
             return new Kavach(this);
+        }
+
+        private static Microdollars nonNegative(String option, Microdollars value) {
+            if (value.isNegative()) {
+                throw new InvalidInputException(option, value, "must not be negative");
+            }
+            return value;
         }
 
         private static Duration positive(String option, Duration value) {

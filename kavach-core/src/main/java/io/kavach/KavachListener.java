@@ -1,5 +1,6 @@
 package io.kavach;
 
+import io.kavach.cost.CostAlert;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.policy.PolicyTriggered;
 import java.util.Optional;
@@ -40,5 +41,9 @@ public interface KavachListener {
 
     /** Called when a revoke policy has revoked an agent (and its delegations). */
     default void onAgentRevokedByPolicy(String agentId, BudgetPolicy policy) {
+    }
+
+    /** Called when recorded costs cross a warn, critical or dollar-limit threshold, once per crossing. */
+    default void onCostAlert(CostAlert alert) {
     }
 }

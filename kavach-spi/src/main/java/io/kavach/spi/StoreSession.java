@@ -16,4 +16,6 @@ public interface StoreSession {
     AuditStore audit();
 
     PolicyStore policies();
+
+    CostStore costs();
 }

@@ -15,6 +15,7 @@ import io.kavach.model.AuditResult;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.Constraints;
+import io.kavach.model.CostEvent;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;
 import io.kavach.model.Ids;
@@ -28,6 +29,12 @@ import io.kavach.model.UsageReservation;
 import io.kavach.spi.AgentQuery;
 import io.kavach.spi.AuditQuery;
 import io.kavach.spi.AuditStore.AuditCheckpoint;
+import io.kavach.spi.CostStore.AgentTotal;
+import io.kavach.spi.CostStore.CostSlice;
+import io.kavach.spi.CostStore.CostSummary;
+import io.kavach.spi.CostStore.DayTotal;
+import io.kavach.spi.CostStore.ToolTotal;
+import io.kavach.spi.CostStore.Totals;
 import io.kavach.spi.DelegationQuery;
 import io.kavach.spi.KavachStore;
 import io.kavach.spi.PolicyQuery;
@@ -297,6 +304,31 @@ public abstract class KavachStoreContract {
     protected UsageReservation reservation(Agent agent, List<String> policyIds, long tokensCost) {
         return new UsageReservation(newId(Ids.AUDIT), agent.id(), policyIds, "D:2026-03-10", "M:2026-03", tokensCost,
                 T0, null);
+    }
+
+    /**
+     * A cost event of {@code agent} (with its owner and tenant) at {@code timestamp}, whose day is
+     * the timestamp's in UTC: 10 input and 20 output tokens, metadata and no delegation chain.
+     */
+    protected CostEvent costEvent(Agent agent, Instant timestamp, String tool, long costMicros, String currency) {
+        return costEvent(agent, timestamp, tool, costMicros, currency, null);
+    }
+
+    /** As {@link #costEvent(Agent, Instant, String, long, String)}, attributed to {@code chainId}. */
+    protected CostEvent costEvent(Agent agent, Instant timestamp, String tool, long costMicros, String currency,
+            String chainId) {
+        return new CostEvent(newId(Ids.COST_EVENT), timestamp, utcDay(timestamp), agent.id(), agent.ownerId(),
+                agent.tenantId(), tool, 10, 20, costMicros, currency, Map.of("model", tool), chainId);
+    }
+
+    /** The ISO date of {@code instant} in UTC, such as {@code 2025-03-01}. */
+    protected static String utcDay(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    protected CostEvent insert(CostEvent event) {
+        write(s -> s.costs().insert(event));
+        return event;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -2048,6 +2080,440 @@ public abstract class KavachStoreContract {
 
         private Optional<UsageReservation> findReservation(String usageId) {
             return readOptional(s -> s.policies().findReservation(usageId));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Nested
+    class Costs {
+        private static final String USD = "USD";
+        private static final String EUR = "EUR";
+        /** Midnight UTC of T0's day, 2025-03-01. */
+        private static final Instant DAY0 = Instant.parse("2025-03-01T00:00:00Z");
+        private static final Duration DAY = Duration.ofDays(1);
+        /** user-1 in tenant-1. */
+        private Agent alice;
+        /** user-1 without tenant. */
+        private Agent bob;
+        /** user-2 without tenant. */
+        private Agent carol;
+
+        @BeforeEach
+        void agents() {
+            alice = insert(agent("user-1", "tenant-1", AgentType.AUTONOMOUS, AgentStatus.ACTIVE, null));
+            bob = insertAgent("user-1");
+            carol = insertAgent("user-2");
+        }
+
+        @Test
+        void anInsertedEventCountsInEverySummaryWithEveryAmount() {
+            CostEvent event = insert(new CostEvent(newId(Ids.COST_EVENT), T0.plusMillis(7), utcDay(T0), alice.id(),
+                    "user-1", "tenant-1", "openai:gpt-4o", 1_234, 5_678, 98_765, USD, METADATA, "dlg_chain-1"));
+            Totals totals = new Totals(98_765, 1, 1_234, 5_678);
+            CostSummary expected = new CostSummary(totals, List.of(new ToolTotal("openai:gpt-4o", totals)),
+                    List.of(new DayTotal(utcDay(T0), totals)));
+
+            assertThat(summarize(CostSlice.agent(alice.id(), USD), null, null)).isEqualTo(expected);
+            assertThat(summarize(CostSlice.owner("user-1", USD), T0, T0.plusMillis(8))).isEqualTo(expected);
+            assertThat(summarize(CostSlice.chains(Set.of("dlg_chain-1"), USD), null, null)).isEqualTo(expected);
+            assertThat(summarizeDays(CostSlice.agent(alice.id(), USD), utcDay(T0), utcDay(T0.plus(DAY))))
+                    .isEqualTo(expected);
+            assertThat(summarizeDays(CostSlice.owner("user-1", USD), null, null)).isEqualTo(expected);
+            assertThat(topAgents(10, null, null, USD))
+                    .containsExactly(new AgentTotal(alice.id(), "user-1", totals));
+            assertThat(spendSince(alice.id(), T0, USD)).isEqualTo(event.costMicros());
+
+            CostEvent free = insert(new CostEvent(newId(Ids.COST_EVENT), T0.plusMillis(8), utcDay(T0), alice.id(),
+                    "user-1", null, "mcp:github", 0, 0, 0, USD, Map.of(), null));
+            Totals freeTotals = new Totals(0, 1, 0, 0);
+            assertThat(summarize(CostSlice.agent(alice.id(), USD), null, null)).isEqualTo(new CostSummary(
+                    new Totals(98_765, 2, 1_234, 5_678),
+                    List.of(new ToolTotal("openai:gpt-4o", totals), new ToolTotal(free.tool(), freeTotals)),
+                    List.of(new DayTotal(utcDay(T0), new Totals(98_765, 2, 1_234, 5_678)))));
+            assertThat(summarize(CostSlice.chains(Set.of("dlg_chain-1"), USD), null, null)).isEqualTo(expected);
+        }
+
+        @Test
+        void emptySummariesAreZero() {
+            CostSummary empty = new CostSummary(Totals.ZERO, List.of(), List.of());
+
+            assertThat(summarize(CostSlice.agent(alice.id(), USD), null, null)).isEqualTo(empty);
+            assertThat(summarize(CostSlice.owner("user-1", USD), T0, T0.plus(DAY))).isEqualTo(empty);
+            assertThat(summarize(CostSlice.chains(Set.of("dlg_none"), USD), null, null)).isEqualTo(empty);
+            assertThat(summarizeDays(CostSlice.agent(alice.id(), USD), null, null)).isEqualTo(empty);
+            assertThat(summarizeDays(CostSlice.owner("user-1", USD), utcDay(T0), utcDay(T0.plus(DAY))))
+                    .isEqualTo(empty);
+            assertThat(topAgents(5, null, null, USD)).isEmpty();
+            assertThat(spendSince(alice.id(), Instant.EPOCH, USD)).isZero();
+        }
+
+        @Test
+        void slicesSelectAnAgentAnOwnersAgentsOrTheChainsEventsWhoeverSpentThem() {
+            insert(costEvent(alice, T0, "a", 1, USD, "dlg_1"));
+            insert(costEvent(alice, T0, "a", 10, USD, "dlg_2"));
+            insert(costEvent(bob, T0, "a", 100, USD, "dlg_1"));
+            insert(costEvent(bob, T0, "a", 1_000, USD));
+            insert(costEvent(carol, T0, "a", 10_000, USD, "dlg_3"));
+            insert(costEvent(carol, T0, "a", 100_000, USD, "dlg_2"));
+
+            assertThat(cost(CostSlice.agent(alice.id(), USD))).isEqualTo(11);
+            assertThat(cost(CostSlice.agent(bob.id(), USD))).isEqualTo(1_100);
+            assertThat(cost(CostSlice.owner("user-1", USD))).isEqualTo(1_111);
+            assertThat(cost(CostSlice.owner("user-2", USD))).isEqualTo(110_000);
+            assertThat(cost(CostSlice.owner("user-3", USD))).isZero();
+            assertThat(cost(CostSlice.chains(Set.of("dlg_1"), USD))).isEqualTo(101);
+            assertThat(cost(CostSlice.chains(Set.of("dlg_1", "dlg_2"), USD))).isEqualTo(100_111);
+            assertThat(cost(CostSlice.chains(Set.of("dlg_2", "dlg_3", "dlg_none"), USD))).isEqualTo(110_010);
+            assertThat(cost(CostSlice.chains(Set.of(), USD))).as("no chains cover nothing").isZero();
+            assertThat(summarize(CostSlice.chains(Set.of("dlg_1"), USD), null, null).total().calls()).isEqualTo(2);
+
+            assertThat(daysCost(CostSlice.agent(alice.id(), USD))).isEqualTo(11);
+            assertThat(daysCost(CostSlice.owner("user-1", USD))).isEqualTo(1_111);
+            assertThat(daysCost(CostSlice.owner("user-2", USD))).isEqualTo(110_000);
+        }
+
+        @Test
+        void aSummaryOfWholeDaysRefusesChains() {
+            insert(costEvent(alice, T0, "a", 1, USD, "dlg_1"));
+
+            Throwable thrown = catchThrowable(
+                    () -> summarizeDays(CostSlice.chains(Set.of("dlg_1"), USD), utcDay(T0), utcDay(T0.plus(DAY))));
+
+            assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void currenciesAreNeverSummedTogether() {
+            insert(costEvent(alice, T0, "a", 1_000, USD, "dlg_1"));
+            insert(costEvent(alice, T0.plusSeconds(1), "a", 2_000, EUR, "dlg_1"));
+            insert(costEvent(alice, T0.plusSeconds(2), "b", 30_000, EUR));
+            insert(costEvent(bob, T0.plusSeconds(3), "a", 400, USD));
+
+            CostSummary usd = summarize(CostSlice.agent(alice.id(), USD), null, null);
+            CostSummary eur = summarize(CostSlice.agent(alice.id(), EUR), null, null);
+            assertThat(usd.total()).isEqualTo(new Totals(1_000, 1, 10, 20));
+            assertThat(usd.byTool()).containsExactly(new ToolTotal("a", new Totals(1_000, 1, 10, 20)));
+            assertThat(eur.total()).isEqualTo(new Totals(32_000, 2, 20, 40));
+            assertThat(eur.byTool()).containsExactly(new ToolTotal("b", new Totals(30_000, 1, 10, 20)),
+                    new ToolTotal("a", new Totals(2_000, 1, 10, 20)));
+            assertThat(summarizeDays(CostSlice.agent(alice.id(), USD), null, null)).isEqualTo(usd);
+            assertThat(summarizeDays(CostSlice.agent(alice.id(), EUR), null, null)).isEqualTo(eur);
+            assertThat(cost(CostSlice.owner("user-1", USD))).isEqualTo(1_400);
+            assertThat(cost(CostSlice.owner("user-1", EUR))).isEqualTo(32_000);
+            assertThat(cost(CostSlice.chains(Set.of("dlg_1"), EUR))).isEqualTo(2_000);
+            assertThat(cost(CostSlice.agent(alice.id(), "GBP"))).isZero();
+            assertThat(topAgents(10, null, null, USD)).extracting(AgentTotal::agentId)
+                    .containsExactly(alice.id(), bob.id());
+            assertThat(topAgents(10, null, null, EUR))
+                    .containsExactly(new AgentTotal(alice.id(), "user-1", new Totals(32_000, 2, 20, 40)));
+            assertThat(spendSince(alice.id(), Instant.EPOCH, USD)).isEqualTo(1_000);
+            assertThat(spendSince(alice.id(), Instant.EPOCH, EUR)).isEqualTo(32_000);
+        }
+
+        @Test
+        void periodsIncludeSinceAndExcludeUntilAndAbsentBoundsAreOpen() {
+            Instant until = T0.plus(Duration.ofHours(1));
+            insert(costEvent(alice, T0.minusMillis(1), "a", 1, USD, "dlg_1"));
+            insert(costEvent(alice, T0, "a", 10, USD, "dlg_1"));
+            insert(costEvent(alice, until.minusMillis(1), "a", 100, USD, "dlg_1"));
+            insert(costEvent(alice, until, "a", 1_000, USD, "dlg_1"));
+
+            for (CostSlice slice : List.of(CostSlice.agent(alice.id(), USD), CostSlice.owner("user-1", USD),
+                    CostSlice.chains(Set.of("dlg_1"), USD))) {
+                assertThat(summarize(slice, T0, until).total().costMicros()).as("%s", slice).isEqualTo(110);
+                assertThat(summarize(slice, T0, null).total().costMicros()).as("%s", slice).isEqualTo(1_110);
+                assertThat(summarize(slice, null, until).total().costMicros()).as("%s", slice).isEqualTo(111);
+                assertThat(summarize(slice, null, null).total().costMicros()).as("%s", slice).isEqualTo(1_111);
+                assertThat(summarize(slice, T0, T0).total()).as("%s", slice).isEqualTo(Totals.ZERO);
+            }
+            assertThat(topAgents(1, T0, until, USD)).extracting(a -> a.totals().costMicros()).containsExactly(110L);
+            assertThat(topAgents(1, null, until, USD)).extracting(a -> a.totals().costMicros()).containsExactly(111L);
+            assertThat(topAgents(1, T0, null, USD)).extracting(a -> a.totals().costMicros())
+                    .containsExactly(1_110L);
+        }
+
+        @Test
+        void byToolIsMostExpensiveFirstThenByNameWithEachToolsCallsAndTokens() {
+            insert(costEvent(alice, T0, "b", 300, USD));
+            insert(costEvent(alice, T0, "d", 100, USD));
+            insert(costEvent(alice, T0, "a", 100, USD));
+            insert(costEvent(alice, T0, "a", 200, USD));
+            insert(costEvent(alice, T0, "c", 250, USD));
+            insert(costEvent(alice, T0, "c", 250, USD));
+            insert(costEvent(alice, T0, "e", 0, USD));
+
+            CostSummary summary = summarize(CostSlice.agent(alice.id(), USD), null, null);
+
+            assertThat(summary.byTool()).containsExactly(
+                    new ToolTotal("c", new Totals(500, 2, 20, 40)),
+                    new ToolTotal("a", new Totals(300, 2, 20, 40)),
+                    new ToolTotal("b", new Totals(300, 1, 10, 20)),
+                    new ToolTotal("d", new Totals(100, 1, 10, 20)),
+                    new ToolTotal("e", new Totals(0, 1, 10, 20)));
+            assertThat(summary.total()).isEqualTo(new Totals(1_200, 7, 70, 140));
+            assertThat(summarizeDays(CostSlice.agent(alice.id(), USD), null, null)).isEqualTo(summary);
+        }
+
+        @Test
+        void byDayIsOldestFirstWithEachDaysTotals() {
+            insert(costEvent(alice, DAY0.plus(DAY.multipliedBy(2)), "a", 5, USD));
+            insert(costEvent(alice, DAY0, "a", 1, USD));
+            insert(costEvent(alice, DAY0.plus(DAY).minusMillis(1), "b", 2, USD));
+            insert(costEvent(alice, DAY0.plus(DAY.multipliedBy(2)).plusSeconds(5), "b", 7, USD));
+            insert(costEvent(alice, DAY0.minus(DAY.multipliedBy(30)), "a", 3, USD));
+
+            CostSummary summary = summarize(CostSlice.agent(alice.id(), USD), null, null);
+
+            assertThat(summary.byDay()).containsExactly(
+                    new DayTotal("2025-01-30", new Totals(3, 1, 10, 20)),
+                    new DayTotal("2025-03-01", new Totals(3, 2, 20, 40)),
+                    new DayTotal("2025-03-03", new Totals(12, 2, 20, 40)));
+            assertThat(summary.total()).isEqualTo(new Totals(18, 5, 50, 100));
+        }
+
+        @Test
+        void aSummaryOfWholeDaysEqualsTheSummaryOfTheirEvents() {
+            List<Agent> agents = List.of(alice, bob, carol);
+            List<String> tools = List.of("openai:gpt-4o", "anthropic:claude", "mcp:github");
+            Random random = new Random(42);
+            for (int i = 0; i < 200; i++) {
+                Instant at = DAY0.plusMillis((long) (random.nextDouble() * 6 * DAY.toMillis()));
+                insert(costEvent(agents.get(random.nextInt(3)), at, tools.get(random.nextInt(3)),
+                        random.nextInt(1_000_000), random.nextInt(5) == 0 ? EUR : USD));
+            }
+
+            for (int from = 0; from <= 6; from++) {
+                for (int to = from; to <= 6; to++) {
+                    Instant since = DAY0.plus(DAY.multipliedBy(from));
+                    Instant until = DAY0.plus(DAY.multipliedBy(to));
+                    for (CostSlice slice : List.of(CostSlice.agent(alice.id(), USD), CostSlice.agent(bob.id(), EUR),
+                            CostSlice.owner("user-1", USD), CostSlice.owner("user-2", USD),
+                            CostSlice.owner("user-1", EUR))) {
+                        assertThat(summarizeDays(slice, utcDay(since), utcDay(until)))
+                                .as("%s from day %d to %d", slice, from, to)
+                                .isEqualTo(summarize(slice, since, until));
+                    }
+                }
+            }
+            assertThat(summarizeDays(CostSlice.owner("user-1", USD), null, null))
+                    .isEqualTo(summarize(CostSlice.owner("user-1", USD), null, null));
+            assertThat(summarizeDays(CostSlice.owner("user-1", USD), null, null).total().calls()).isPositive();
+        }
+
+        @Test
+        void topAgentsAreTheBiggestSpendersMostFirstTiesByAgentIdWithTheirOwners() {
+            Agent dave = insertAgent("user-3");
+            insert(costEvent(carol, T0, "a", 500, USD));
+            insert(costEvent(dave, T0, "a", 100, USD));
+            insert(costEvent(dave, T0.plusSeconds(1), "b", 200, USD));
+            insert(costEvent(bob, T0, "b", 300, USD));
+            insert(costEvent(alice, T0, "a", 100, USD));
+            insert(costEvent(alice, T0.plus(DAY), "a", 10_000, USD));
+            insert(costEvent(bob, T0, "a", 10_000, EUR));
+
+            List<AgentTotal> top = topAgents(3, T0, T0.plus(DAY), USD);
+
+            List<Agent> tied = new ArrayList<>(List.of(bob, dave));
+            tied.sort(Comparator.comparing(Agent::id));
+            assertThat(top).containsExactly(
+                    new AgentTotal(carol.id(), "user-2", new Totals(500, 1, 10, 20)),
+                    new AgentTotal(tied.get(0).id(), tied.get(0).ownerId(),
+                            tied.get(0) == bob ? new Totals(300, 1, 10, 20) : new Totals(300, 2, 20, 40)),
+                    new AgentTotal(tied.get(1).id(), tied.get(1).ownerId(),
+                            tied.get(1) == bob ? new Totals(300, 1, 10, 20) : new Totals(300, 2, 20, 40)));
+            assertThat(topAgents(10, T0, T0.plus(DAY), USD)).extracting(AgentTotal::agentId)
+                    .containsExactly(carol.id(), tied.get(0).id(), tied.get(1).id(), alice.id());
+            assertThat(topAgents(1, null, null, USD)).extracting(AgentTotal::agentId).containsExactly(alice.id());
+            assertThat(topAgents(0, null, null, USD)).isEmpty();
+        }
+
+        @Test
+        void spendSinceSumsTheAgentsSpendAfterTheInstantInTheCurrency() {
+            insert(costEvent(alice, T0, "a", 1, USD));
+            insert(costEvent(alice, T0.plusMillis(1), "b", 10, USD));
+            insert(costEvent(alice, T0.plusSeconds(60), "a", 100, USD));
+            insert(costEvent(alice, T0.plusSeconds(60), "a", 1_000, EUR));
+            insert(costEvent(bob, T0.plusSeconds(60), "a", 10_000, USD));
+
+            assertThat(spendSince(alice.id(), T0.minusMillis(1), USD)).isEqualTo(111);
+            assertThat(spendSince(alice.id(), T0, USD)).as("since is exclusive").isEqualTo(110);
+            assertThat(spendSince(alice.id(), T0.plusMillis(1), USD)).isEqualTo(100);
+            assertThat(spendSince(alice.id(), T0.plusSeconds(60), USD)).isZero();
+            assertThat(spendSince(alice.id(), Instant.EPOCH, EUR)).isEqualTo(1_000);
+            assertThat(spendSince(bob.id(), Instant.EPOCH, USD)).isEqualTo(10_000);
+            assertThat(spendSince(carol.id(), Instant.EPOCH, USD)).isZero();
+        }
+
+        @Test
+        void alertStateIsKeptPerAgentAndTypeAndReplacedWhenSavedAgain() {
+            assertThat(lastAlert(alice.id(), "warn")).isEmpty();
+
+            write(s -> s.costs().saveAlert(alice.id(), "warn", T0));
+            write(s -> s.costs().saveAlert(alice.id(), "critical", T0.plusSeconds(1)));
+            write(s -> s.costs().saveAlert(bob.id(), "warn", T0.plusSeconds(2)));
+
+            assertThat(lastAlert(alice.id(), "warn")).contains(T0);
+            assertThat(lastAlert(alice.id(), "critical")).contains(T0.plusSeconds(1));
+            assertThat(lastAlert(bob.id(), "warn")).contains(T0.plusSeconds(2));
+            assertThat(lastAlert(bob.id(), "critical")).isEmpty();
+            assertThat(lastAlert(carol.id(), "warn")).isEmpty();
+
+            write(s -> s.costs().saveAlert(alice.id(), "warn", T0.plusMillis(1_234)));
+            assertThat(lastAlert(alice.id(), "warn")).contains(T0.plusMillis(1_234));
+            write(s -> s.costs().saveAlert(alice.id(), "warn", T0.minusSeconds(10)));
+            assertThat(lastAlert(alice.id(), "warn")).as("the last saved, not the latest").contains(T0.minusSeconds(10));
+            assertThat(lastAlert(alice.id(), "critical")).contains(T0.plusSeconds(1));
+        }
+
+        @Test
+        void deleteBeforeDeletesTheOlderEventsAndTakesThemOutOfTheRollups() {
+            List<Agent> agents = List.of(alice, bob, carol);
+            List<String> tools = List.of("openai:gpt-4o", "mcp:github");
+            Random random = new Random(7);
+            int older = 0;
+            Instant cutoff = DAY0.plus(DAY.multipliedBy(2)).plus(Duration.ofHours(13));
+            for (int i = 0; i < 150; i++) {
+                Instant at = DAY0.plusMillis((long) (random.nextDouble() * 5 * DAY.toMillis()));
+                older += at.isBefore(cutoff) ? 1 : 0;
+                insert(costEvent(agents.get(random.nextInt(3)), at, tools.get(random.nextInt(2)),
+                        random.nextInt(1_000_000), random.nextInt(4) == 0 ? EUR : USD));
+            }
+            insert(costEvent(alice, cutoff, "at-cutoff", 5, USD));
+            insert(costEvent(alice, cutoff.minusMillis(1), "before-cutoff", 7, USD));
+            older++;
+            List<CostSlice> slices = List.of(CostSlice.agent(alice.id(), USD), CostSlice.agent(bob.id(), USD),
+                    CostSlice.agent(carol.id(), EUR), CostSlice.owner("user-1", USD), CostSlice.owner("user-1", EUR),
+                    CostSlice.owner("user-2", USD));
+            Map<CostSlice, CostSummary> expected = new LinkedHashMap<>();
+            for (CostSlice slice : slices) {
+                expected.put(slice, summarize(slice, cutoff, null));
+            }
+
+            assertThat(deleteBefore(cutoff)).isEqualTo((long) older);
+
+            for (CostSlice slice : slices) {
+                CostSummary remaining = summarize(slice, null, null);
+                assertThat(remaining).as("%s", slice).isEqualTo(expected.get(slice));
+                assertThat(summarizeDays(slice, null, null)).as("%s", slice).isEqualTo(remaining);
+                assertThat(summarizeDays(slice, "2025-03-03", "2025-03-04")).as("%s", slice)
+                        .isEqualTo(summarize(slice, cutoff, DAY0.plus(DAY.multipliedBy(3))));
+            }
+            CostSummary alices = summarizeDays(CostSlice.agent(alice.id(), USD), null, null);
+            assertThat(alices.byTool()).extracting(ToolTotal::tool).contains("at-cutoff")
+                    .doesNotContain("before-cutoff");
+            assertThat(alices.byDay()).extracting(DayTotal::day)
+                    .as("the days wholly deleted have no rollups left").doesNotContain("2025-03-01", "2025-03-02");
+
+            assertThat(deleteBefore(cutoff)).isZero();
+            assertThat(summarizeDays(CostSlice.owner("user-1", USD), null, null))
+                    .isEqualTo(expected.get(CostSlice.owner("user-1", USD)));
+
+            assertThat(deleteBefore(DAY0.plus(DAY.multipliedBy(10))))
+                    .isEqualTo(150L + 2 - older);
+            for (CostSlice slice : slices) {
+                CostSummary empty = new CostSummary(Totals.ZERO, List.of(), List.of());
+                assertThat(summarize(slice, null, null)).as("%s", slice).isEqualTo(empty);
+                assertThat(summarizeDays(slice, null, null)).as("%s", slice).isEqualTo(empty);
+            }
+        }
+
+        @Test
+        void sumsAreExactIntegers() {
+            for (int i = 0; i < 10; i++) {
+                insert(costEvent(alice, T0.plusMillis(i), "openai:gpt-4o", 100_000, USD));
+            }
+            // 2^53 + 1 and 2^53 + 3 have no double; the sums of such amounts must not pass through one.
+            insert(costEvent(bob, T0, "a", 9_007_199_254_740_993L, EUR));
+            insert(costEvent(bob, T0, "a", 2, EUR));
+
+            assertThat(cost(CostSlice.agent(alice.id(), USD))).isEqualTo(1_000_000);
+            assertThat(daysCost(CostSlice.agent(alice.id(), USD))).isEqualTo(1_000_000);
+            assertThat(spendSince(alice.id(), Instant.EPOCH, USD)).isEqualTo(1_000_000);
+            assertThat(topAgents(1, null, null, USD)).extracting(a -> a.totals().costMicros())
+                    .containsExactly(1_000_000L);
+            assertThat(summarize(CostSlice.agent(alice.id(), USD), null, null).byDay())
+                    .containsExactly(new DayTotal(utcDay(T0), new Totals(1_000_000, 10, 100, 200)));
+
+            long big = 9_007_199_254_740_995L;
+            assertThat(cost(CostSlice.agent(bob.id(), EUR))).isEqualTo(big);
+            assertThat(daysCost(CostSlice.owner("user-1", EUR))).isEqualTo(big);
+            assertThat(spendSince(bob.id(), Instant.EPOCH, EUR)).isEqualTo(big);
+            assertThat(topAgents(1, null, null, EUR)).extracting(a -> a.totals().costMicros()).containsExactly(big);
+        }
+
+        @Test
+        void concurrentInsertsLoseNoCostInEventsOrRollups() throws Exception {
+            int threads = 16;
+            int unitsPerThread = 100;
+            long micros = 123_457;
+
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    Agent agent = t % 2 == 0 ? alice : bob;
+                    Instant at = T0.plusMillis(t);
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < unitsPerThread; i++) {
+                            insert(costEvent(agent, at, "openai:gpt-4o", micros, USD));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : futures) {
+                    future.get(5, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            long calls = (long) threads * unitsPerThread;
+            Totals all = new Totals(calls * micros, calls, calls * 10, calls * 20);
+            Totals half = new Totals(all.costMicros() / 2, calls / 2, calls * 5, calls * 10);
+            CostSlice owner = CostSlice.owner("user-1", USD);
+            assertThat(summarize(owner, null, null).total()).isEqualTo(all);
+            assertThat(summarizeDays(owner, null, null)).isEqualTo(summarize(owner, null, null));
+            assertThat(summarizeDays(CostSlice.agent(alice.id(), USD), null, null).total()).isEqualTo(half);
+            assertThat(summarize(CostSlice.agent(bob.id(), USD), null, null).total()).isEqualTo(half);
+            assertThat(spendSince(alice.id(), Instant.EPOCH, USD)).isEqualTo(half.costMicros());
+        }
+
+        private CostSummary summarize(CostSlice slice, Instant since, Instant until) {
+            return read(s -> s.costs().summarize(slice, since, until));
+        }
+
+        private CostSummary summarizeDays(CostSlice slice, String fromDay, String toDay) {
+            return read(s -> s.costs().summarizeDays(slice, fromDay, toDay));
+        }
+
+        /** The slice's total cost of all time, from the events. */
+        private long cost(CostSlice slice) {
+            return summarize(slice, null, null).total().costMicros();
+        }
+
+        /** The slice's total cost of all days, from the rollups. */
+        private long daysCost(CostSlice slice) {
+            return summarizeDays(slice, null, null).total().costMicros();
+        }
+
+        private List<AgentTotal> topAgents(int n, Instant since, Instant until, String currency) {
+            return readList(s -> s.costs().topAgents(n, since, until, currency));
+        }
+
+        private long spendSince(String agentId, Instant since, String currency) {
+            return read(s -> s.costs().spendSince(agentId, since, currency));
+        }
+
+        private Optional<Instant> lastAlert(String agentId, String type) {
+            return readOptional(s -> s.costs().lastAlert(agentId, type));
+        }
+
+        private long deleteBefore(Instant cutoff) {
+            return store.write(s -> s.costs().deleteBefore(cutoff));
         }
     }
 

@@ -3,6 +3,7 @@ package io.kavach.core.internal;
 import io.kavach.AuthorizeRequest;
 import io.kavach.Decision;
 import io.kavach.KavachListener;
+import io.kavach.cost.CostAlert;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.policy.PolicyTriggered;
 import java.lang.System.Logger.Level;
@@ -67,6 +68,12 @@ public final class Notifier {
         for (KavachListener listener : listeners) {
             events.triggered().forEach(e -> call(listener, l -> l.onPolicyTriggered(e)));
             events.revoked().forEach(e -> call(listener, l -> l.onAgentRevokedByPolicy(e.agentId(), e.policy())));
+        }
+    }
+
+    void costAlerts(List<CostAlert> alerts) {
+        for (KavachListener listener : listeners) {
+            alerts.forEach(alert -> call(listener, l -> l.onCostAlert(alert)));
         }
     }
 

@@ -8,7 +8,7 @@ import java.time.Clock;
 /** The services of one Kavach instance, wired together. Immutable and thread-safe. */
 public record Services(Context context, AuthorizePipeline pipeline, DefaultAgents agents,
                        DefaultDelegations delegations, DefaultPolicies policies, DefaultApprovals approvals,
-                       AuditLog audit) {
+                       AuditLog audit, DefaultCosts costs) {
 
     public static Services create(KavachStore store, Clock clock, Settings settings) {
         Context context = Context.create(store, clock, settings);
@@ -20,6 +20,7 @@ public record Services(Context context, AuthorizePipeline pipeline, DefaultAgent
                 agents, delegations,
                 new DefaultPolicies(context, engine, context.notifier()),
                 new DefaultApprovals(context),
-                new DefaultAuditLog(context));
+                new DefaultAuditLog(context),
+                new DefaultCosts(context, engine, context.notifier()));
     }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  * @param defaultMaxDelegationDepth the maxDepth of a delegation of own permissions that names none
  * @param redactor                the argument redaction applied to audit entries
  * @param listeners               authorization listeners, in registration order
- * @param budgetZone              the zone of budget days and months
+ * @param budgetZone              the zone of budget days and months, and of cost report days
+ * @param costs                   the cost attribution options
  */
 public record Settings(
         Duration defaultAgentExpiry,
@@ -24,7 +25,8 @@ public record Settings(
         int defaultMaxDelegationDepth,
         ArgumentRedactor redactor,
         List<KavachListener> listeners,
-        ZoneId budgetZone) {
+        ZoneId budgetZone,
+        CostSettings costs) {
 
     public Settings {
         listeners = List.copyOf(listeners);

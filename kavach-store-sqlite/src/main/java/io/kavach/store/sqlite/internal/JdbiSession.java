@@ -3,6 +3,7 @@ package io.kavach.store.sqlite.internal;
 import io.kavach.spi.AgentStore;
 import io.kavach.spi.ApprovalStore;
 import io.kavach.spi.AuditStore;
+import io.kavach.spi.CostStore;
 import io.kavach.spi.DelegationStore;
 import io.kavach.spi.PolicyStore;
 import io.kavach.spi.RateLimitStore;
@@ -27,6 +28,7 @@ final class JdbiSession implements StoreSession {
     private ApprovalStore approvals;
     private AuditStore audit;
     private PolicyStore policies;
+    private CostStore costs;
 
     JdbiSession(Handle handle) {
         this.handle = handle;
@@ -83,6 +85,14 @@ final class JdbiSession implements StoreSession {
             policies = guard(PolicyStore.class, "policies", new SqlitePolicyStore(handle));
         }
         return policies;
+    }
+
+    @Override
+    public CostStore costs() {
+        if (costs == null) {
+            costs = guard(CostStore.class, "costs", new SqliteCostStore(handle));
+        }
+        return costs;
     }
 
     private <T> T guard(Class<T> type, String name, T target) {

@@ -23,7 +23,8 @@ final class Migrator {
             new Migration(4, "approvals"),
             new Migration(5, "audit"),
             new Migration(6, "budget_policies"),
-            new Migration(7, "audit_chain"));
+            new Migration(7, "audit_chain"),
+            new Migration(8, "costs"));
 
     private Migrator() {
     }
