@@ -1492,7 +1492,7 @@ public abstract class KavachStoreContract {
          * Checks that {@code filter} selects exactly the entries of {@code log} that {@code matches}:
          * all at once, the first few, page by page, and streamed by scan (oldest first).
          */
-        private void assertSelects(List<AuditEntry> log, Filter filter, Predicate<AuditEntry> matches) {
+        private void assertSelects(List<AuditEntry> log, AuditQueries filter, Predicate<AuditEntry> matches) {
             List<AuditEntry> expected = log.stream().filter(matches).sorted(NEWEST_FIRST).toList();
             assertThat(expected).as("a meaningful filter").isNotEmpty().hasSizeLessThan(log.size());
 
@@ -1574,85 +1574,12 @@ public abstract class KavachStoreContract {
             return store.write(s -> s.audit().deleteBefore(cutoff));
         }
 
-        private Filter filter() {
-            return new Filter();
+        private AuditQueries filter() {
+            return AuditQueries.builder();
         }
     }
 
     /** A mutable builder of {@link AuditQuery}s for the audit tests. */
-    private static final class Filter {
-        private String agentId;
-        private String userId;
-        private String tenantId;
-        private Set<String> actions = Set.of();
-        private Set<AuditResult> results = Set.of();
-        private Set<String> codes = Set.of();
-        private String resourcePrefix;
-        private Instant since;
-        private Instant until;
-        private AuditQuery.Position before;
-        private int limit = 100;
-
-        Filter agent(String id) {
-            agentId = id;
-            return this;
-        }
-
-        Filter user(String id) {
-            userId = id;
-            return this;
-        }
-
-        Filter tenant(String id) {
-            tenantId = id;
-            return this;
-        }
-
-        Filter actions(String... names) {
-            actions = Set.of(names);
-            return this;
-        }
-
-        Filter results(AuditResult... wanted) {
-            results = Set.of(wanted);
-            return this;
-        }
-
-        Filter codes(String... wanted) {
-            codes = Set.of(wanted);
-            return this;
-        }
-
-        Filter resourcePrefix(String prefix) {
-            resourcePrefix = prefix;
-            return this;
-        }
-
-        Filter since(Instant instant) {
-            since = instant;
-            return this;
-        }
-
-        Filter until(Instant instant) {
-            until = instant;
-            return this;
-        }
-
-        Filter before(AuditEntry entry) {
-            before = new AuditQuery.Position(entry.timestamp(), entry.id());
-            return this;
-        }
-
-        Filter limit(int max) {
-            limit = max;
-            return this;
-        }
-
-        AuditQuery query() {
-            return new AuditQuery(agentId, userId, tenantId, actions, results, codes, resourcePrefix, since, until,
-                    before, limit);
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------
 

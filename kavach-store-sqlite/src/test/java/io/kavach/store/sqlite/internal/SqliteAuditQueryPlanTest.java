@@ -14,13 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import io.kavach.testkit.AuditQueries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,13 +139,13 @@ class SqliteAuditQueryPlanTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    private String queryPlan(Q query) {
-        return String.join("\n", plans(() -> audit.query(query.build())));
+    private String queryPlan(AuditQueries query) {
+        return String.join("\n", plans(() -> audit.query(query.query())));
     }
 
-    private String scanPlan(Q query) {
+    private String scanPlan(AuditQueries query) {
         Consumer<io.kavach.model.AuditEntry> ignore = e -> { };
-        return String.join("\n", plans(() -> audit.scan(query.build(), ignore)));
+        return String.join("\n", plans(() -> audit.scan(query.query(), ignore)));
     }
 
     /** The plans of the SELECT and DELETE statements {@code work} runs, one string each. */
@@ -187,76 +187,9 @@ class SqliteAuditQueryPlanTest {
                 + " hash) VALUES ('aud_1', ?, 'ALLOWED', 0, '[]', '{}', '', '')", T0.toEpochMilli());
     }
 
-    private static Q q() {
-        return new Q();
+    private static AuditQueries q() {
+        return AuditQueries.builder().limit(10);
     }
 
     /** A mutable builder of {@link AuditQuery}s. */
-    private static final class Q {
-        private String agentId;
-        private String userId;
-        private String tenantId;
-        private Set<String> actions = Set.of();
-        private Set<AuditResult> results = Set.of();
-        private Set<String> codes = Set.of();
-        private String resourcePrefix;
-        private Instant since;
-        private Instant until;
-        private AuditQuery.Position before;
-
-        Q agent(String id) {
-            agentId = id;
-            return this;
-        }
-
-        Q user(String id) {
-            userId = id;
-            return this;
-        }
-
-        Q tenant(String id) {
-            tenantId = id;
-            return this;
-        }
-
-        Q actions(String... names) {
-            actions = Set.of(names);
-            return this;
-        }
-
-        Q results(AuditResult... wanted) {
-            results = Set.of(wanted);
-            return this;
-        }
-
-        Q codes(String... wanted) {
-            codes = Set.of(wanted);
-            return this;
-        }
-
-        Q resourcePrefix(String prefix) {
-            resourcePrefix = prefix;
-            return this;
-        }
-
-        Q since(Instant instant) {
-            since = instant;
-            return this;
-        }
-
-        Q until(Instant instant) {
-            until = instant;
-            return this;
-        }
-
-        Q before(Instant timestamp, String id) {
-            before = new AuditQuery.Position(timestamp, id);
-            return this;
-        }
-
-        AuditQuery build() {
-            return new AuditQuery(agentId, userId, tenantId, actions, results, codes, resourcePrefix, since, until,
-                    before, 10);
-        }
-    }
 }
