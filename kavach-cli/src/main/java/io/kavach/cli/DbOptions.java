@@ -62,16 +62,21 @@ final class DbOptions {
      * mistyped path in a cron line fails instead of quietly working on a new, empty database.
      */
     Kavach open(boolean create, KavachListener... listeners) {
+        Kavach.Builder builder = builder(create);
+        for (KavachListener listener : listeners) {
+            builder.listener(listener);
+        }
+        return builder.build();
+    }
+
+    /** A builder on the database, for commands that configure more (listeners, cost alert thresholds); see {@link #open}. */
+    Kavach.Builder builder(boolean create) {
         Path path = path();
         if (!create && !Files.exists(path)) {
             throw new CliException("no Kavach database at " + path
                     + " (create one with 'kavach demo' or 'kavach agent create', or point --db at yours)");
         }
-        Kavach.Builder builder = Kavach.builder().store(SqliteStore.open(path));
-        for (KavachListener listener : listeners) {
-            builder.listener(listener);
-        }
-        return builder.build();
+        return Kavach.builder().store(SqliteStore.open(path));
     }
 
     private ParameterException usage(String message) {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             PolicyCommand.class,
             AuthorizeCommand.class,
             AuditCommand.class,
+            CostCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             "  kavach agent create --owner alice --name research-bot --permission 'llm:openai:*=execute'",
             "  kavach policy reset --daily                  the daily cron job",
             "  kavach audit export --format csv --since 2026-01-01 --until 2026-02-01 --out audit-2026-01.csv",
+            "  kavach cost report --top 10                  this month's most expensive agents",
             "",
             "Exit codes: 0 ok (or allowed), 1 failure, 2 usage error, 3 denied (authorize)."})
 public final class KavachCli implements Callable<Integer> {

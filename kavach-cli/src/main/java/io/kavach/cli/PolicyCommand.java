@@ -3,8 +3,10 @@ package io.kavach.cli;
 import io.kavach.Kavach;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.BudgetPolicy;
+import io.kavach.model.Microdollars;
 import io.kavach.model.PolicyAction;
 import io.kavach.model.PolicyStatus;
+import io.kavach.model.PolicyUsage;
 import io.kavach.policy.CreatePolicyRequest;
 import io.kavach.policy.PolicyCounters;
 import io.kavach.policy.PolicyFilter;
@@ -58,9 +60,16 @@ final class PolicyCommand implements Callable<Integer> {
         Long callsPerDay;
         @Option(names = "--max-calls-per-month", paramLabel = "N", description = "Calls (that give a token cost) per month.")
         Long callsPerMonth;
+        @Option(names = "--max-cost-per-day", paramLabel = "USD",
+                description = "Dollars per calendar day, exact decimal text such as 5 or 0.25, counted from recorded USD costs.")
+        String costPerDay;
+        @Option(names = "--max-cost-per-month", paramLabel = "USD",
+                description = "Dollars per calendar month, such as 100.00, counted from recorded USD costs.")
+        String costPerMonth;
 
         boolean any() {
-            return tokensPerDay != null || tokensPerMonth != null || callsPerDay != null || callsPerMonth != null;
+            return tokensPerDay != null || tokensPerMonth != null || callsPerDay != null || callsPerMonth != null
+                    || costPerDay != null || costPerMonth != null;
         }
 
         BudgetLimits limits() {
@@ -76,6 +85,13 @@ final class PolicyCommand implements Callable<Integer> {
             }
             if (callsPerMonth != null) {
                 b.maxCallsPerMonth(callsPerMonth);
+            }
+            if (costPerDay != null) {
+                // Exact: "0.10" is 100,000 microdollars; more than six decimals is invalid input (exit 2).
+                b.maxCostPerDay(Microdollars.parse("maxCostPerDay", costPerDay).micros());
+            }
+            if (costPerMonth != null) {
+                b.maxCostPerMonth(Microdollars.parse("maxCostPerMonth", costPerMonth).micros());
             }
             return b.build();
         }
@@ -100,7 +116,10 @@ final class PolicyCommand implements Callable<Integer> {
                 "  # a shared pool: two agents spending from one monthly counter",
                 "  kavach policy create --pool eng-pool --pool-agent agt_01JZ8K6V3X0M4N7Q9R2S5T8W1Y \\",
                 "      --pool-agent agt_01JZ8K9A2B3C4D5E6F7G8H9J0K --max-tokens-cost-per-month 500000 \\",
-                "      --action block"})
+                "      --action block",
+                "  # dollars: block the owner's agents past $25.00 a day, warn past $400 a month",
+                "  kavach policy create --user alice --max-cost-per-day 25.00 --action block",
+                "  kavach policy create --user alice --max-cost-per-month 400 --action warn"})
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -196,13 +215,19 @@ final class PolicyCommand implements Callable<Integer> {
                 for (BudgetPolicy p : policies) {
                     PolicyCounters c = kavach.policy().counters(p.id());
                     table.row(p.id(), Text.lower(p.action()), Text.lower(p.statusAt(now)), p.scope(), Text.limits(p.limits()),
-                            c.day().tokensCost() + " tokens, " + Text.plural(c.day().calls(), "call", "calls"),
-                            c.month().tokensCost() + " tokens, " + Text.plural(c.month().calls(), "call", "calls"));
+                            counted(p, c.day()), counted(p, c.month()));
                 }
                 table.print(out, "");
                 return KavachCli.OK;
             }
         }
+    }
+
+    /** What a policy counted in a period: tokens and calls, and dollars when it has a dollar limit or counted any. */
+    private static String counted(BudgetPolicy p, PolicyUsage usage) {
+        String text = usage.tokensCost() + " tokens, " + Text.plural(usage.calls(), "call", "calls");
+        boolean dollars = p.limits().maxCostPerDay() != null || p.limits().maxCostPerMonth() != null || usage.costMicros() != 0;
+        return dollars ? text + ", " + Microdollars.of(usage.costMicros()) : text;
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,

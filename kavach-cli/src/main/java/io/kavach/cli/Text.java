@@ -3,7 +3,11 @@ package io.kavach.cli;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.Microdollars;
 import io.kavach.model.Permission;
+import io.kavach.cost.CostPeriod;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -74,6 +78,33 @@ final class Text {
             parts.add(value + " " + unit);
         }
     }
+
+    /**
+     * An amount in dollars, exact but without needless zeros: {@code $0.0125}, {@code $1.00},
+     * {@code $0.000001}. (Tables use {@link Microdollars#toString()}, six decimals, so columns align.)
+     */
+    static String usd(Microdollars amount) {
+        BigDecimal dollars = amount.toDollars().abs().stripTrailingZeros();
+        if (dollars.scale() < 2) {
+            dollars = dollars.setScale(2);
+        }
+        return (amount.isNegative() ? "-$" : "$") + dollars.toPlainString();
+    }
+
+    /** A report period: {@code 2026-03-01 to 2026-04-01 (UTC, end exclusive)}, or "all recorded time". */
+    static String period(CostPeriod period) {
+        if (period == null) {
+            return "all recorded time";
+        }
+        return day(period.start()) + " to " + day(period.end()) + " (UTC, end exclusive)";
+    }
+
+    /** The date alone at midnight UTC, else the instant. */
+    private static String day(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)
+                ? instant.atOffset(ZoneOffset.UTC).toLocalDate().toString() : time(instant);
+    }
+
 
     static String plural(long n, String one, String many) {
         return n + " " + (n == 1 ? one : many);

@@ -39,7 +39,7 @@ class CommandLineTest {
     void everyCommandHasHelpWithAnExampleAndTheDbOption() {
         CommandLine root = KavachCli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         List<List<String>> commands = commands(root, List.of());
-        assertThat(commands).hasSize(18);
+        assertThat(commands).hasSize(21);
         PrintStream stderr = System.err;
         ByteArrayOutputStream picocliWarnings = new ByteArrayOutputStream();
         for (List<String> command : commands) {

@@ -1,5 +1,6 @@
 package io.kavach.policy;
 
+import io.kavach.model.Microdollars;
 import io.kavach.model.PolicyAction;
 import java.time.Instant;
 import java.util.Locale;
@@ -20,13 +21,18 @@ import java.util.Locale;
 public record BudgetViolation(String policyId, PolicyAction action, String limit, long usage, long requested,
                               long max, Instant windowEnd, boolean alreadyTriggered) {
 
+    /** Dollar limits are counted in microdollars and shown as dollars; the others are plain counts. */
+    private String amount(long value) {
+        return limit.startsWith("maxCost") ? Microdollars.of(value).toString() : Long.toString(value);
+    }
+
     /** Human text with the numbers. */
     public String describe() {
         String name = "policy " + policyId + " (" + action.name().toLowerCase(Locale.ROOT) + ")";
         if (limit == null) {
             return name + " triggered earlier in this window; every call is blocked until " + windowEnd;
         }
-        String over = limit + " " + usage + " + " + requested + " would exceed " + max;
+        String over = limit + " " + amount(usage) + " + " + amount(requested) + " would exceed " + amount(max);
         return alreadyTriggered && action.blocks() ? name + " is triggered: " + over + "; blocked until " + windowEnd
                 : name + ": " + over;
     }
