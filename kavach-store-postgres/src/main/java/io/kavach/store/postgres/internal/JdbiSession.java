@@ -1,0 +1,119 @@
+package io.kavach.store.postgres.internal;
+
+import io.kavach.spi.AgentStore;
+import io.kavach.spi.ApprovalStore;
+import io.kavach.spi.AuditStore;
+import io.kavach.spi.CostStore;
+import io.kavach.spi.DelegationStore;
+import io.kavach.spi.PolicyStore;
+import io.kavach.spi.RateLimitStore;
+import io.kavach.spi.StoreSession;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The stores of one unit of work, bound to its Jdbi handle (and so to its transaction). Each store
+ * is wrapped so that every call checks the session is still live and reports database failures as
+ * {@link io.kavach.error.StoreException}s: the unit of work never sees a Jdbi or JDBC type.
+ */
+final class JdbiSession implements StoreSession {
+    private final Handle handle;
+    private volatile boolean live = true;
+    private AgentStore agents;
+    private DelegationStore delegations;
+    private RateLimitStore rateLimits;
+    private ApprovalStore approvals;
+    private AuditStore audit;
+    private PolicyStore policies;
+    private CostStore costs;
+
+    JdbiSession(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** Ends the session: its stores refuse further calls, whose transaction is gone. */
+    void end() {
+        live = false;
+    }
+
+    @Override
+    public AgentStore agents() {
+        if (agents == null) {
+            agents = guard(AgentStore.class, "agents", new PostgresAgentStore(handle));
+        }
+        return agents;
+    }
+
+    @Override
+    public DelegationStore delegations() {
+        if (delegations == null) {
+            delegations = guard(DelegationStore.class, "delegations", new PostgresDelegationStore(handle));
+        }
+        return delegations;
+    }
+
+    @Override
+    public RateLimitStore rateLimits() {
+        if (rateLimits == null) {
+            rateLimits = guard(RateLimitStore.class, "rateLimits", new PostgresRateLimitStore(handle));
+        }
+        return rateLimits;
+    }
+
+    @Override
+    public ApprovalStore approvals() {
+        if (approvals == null) {
+            approvals = guard(ApprovalStore.class, "approvals", new PostgresApprovalStore(handle));
+        }
+        return approvals;
+    }
+
+    @Override
+    public AuditStore audit() {
+        if (audit == null) {
+            audit = guard(AuditStore.class, "audit", new PostgresAuditStore(handle));
+        }
+        return audit;
+    }
+
+    @Override
+    public PolicyStore policies() {
+        if (policies == null) {
+            policies = guard(PolicyStore.class, "policies", new PostgresPolicyStore(handle));
+        }
+        return policies;
+    }
+
+    @Override
+    public CostStore costs() {
+        if (costs == null) {
+            costs = guard(CostStore.class, "costs", new PostgresCostStore(handle));
+        }
+        return costs;
+    }
+
+    private <T> T guard(Class<T> type, String name, T target) {
+        InvocationHandler handler = (proxy, method, args) -> invoke(name, target, method, args);
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private Object invoke(String name, Object target, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(target, args);
+        }
+        if (!live) {
+            throw new IllegalStateException("a StoreSession was used after its unit of work ended");
+        }
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException runtime
+                    ? PgErrors.translate(name + "." + method.getName(), runtime)
+                    : cause;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.kavach.store.postgres.internal;
+
+import io.kavach.model.CostEvent;
+import io.kavach.spi.CostStore;
+import io.kavach.spi.codec.JsonCodec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@link CostStore} on the {@code cost_events}, {@code cost_rollups} and {@code cost_alerts} tables
+ * of one transaction. Every insert also adds to its rollup (agent, tool, day, currency), and a
+ * cleanup takes what it deletes out of them, so the rollups always equal the sums of the events
+ * kept; whole days are read from them (see {@code V1__schema.sql}).
+ *
+ * <p>Sums are PostgreSQL's exact numeric sums of BIGINT columns, read as longs, exact or failing on
+ * overflow. PostgreSQL's planner chooses among the indexes (agent, owner, chain, currency and time)
+ * from its statistics.
+ */
+final class PostgresCostStore implements CostStore {
+    private static final String GROUP_BY_TOOL = "GROUP BY tool ORDER BY cost_micros DESC, tool";
+    private static final String GROUP_BY_DAY = "GROUP BY day ORDER BY day";
+
+    private final Handle handle;
+    private final CostDao dao;
+
+    PostgresCostStore(Handle handle) {
+        this.handle = handle;
+        this.dao = handle.attach(CostDao.class);
+    }
+
+    @Override
+    public void insert(CostEvent event) {
+        dao.insert(event, JsonCodec.mapToJson(event.metadata()));
+        dao.addToRollup(event);
+    }
+
+    /** Two grouped reads of the slice's events, by tool and by day; the total is the sum of the tools'. */
+    @Override
+    public CostSummary summarize(CostSlice slice, Instant since, Instant until) {
+        if (slice.agentId() == null && slice.ownerId() == null && slice.chainIds().isEmpty()) {
+            requireCurrency(slice);
+            return new CostSummary(Totals.ZERO, List.of(), List.of());
+        }
+        return summary(() -> eventWhere(slice, since, until), "cost_events", CostTotalsMapper.EVENT_SUMS);
+    }
+
+    /** The same from the rollups: one range of the primary key (agent) or of the owner index per read. */
+    @Override
+    public CostSummary summarizeDays(CostSlice slice, String fromDay, String toDay) {
+        if (!slice.chainIds().isEmpty() || (slice.agentId() == null && slice.ownerId() == null)) {
+            throw new IllegalArgumentException("a summary of whole days names an agent or an owner, not chains");
+        }
+        String currency = requireCurrency(slice);
+        return summary(() -> {
+            Where where = new Where()
+                    .equal("agent_id", "agentId", slice.agentId())
+                    .equal("owner_id", "ownerId", slice.ownerId())
+                    .equal("currency", "currency", currency);
+            if (fromDay != null) {
+                where.condition("day >= :fromDay").bind("fromDay", fromDay);
+            }
+            if (toDay != null) {
+                where.condition("day < :toDay").bind("toDay", toDay);
+            }
+            return where;
+        }, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
+    }
+
+    /** One range of the (currency, ts) index, grouped by agent. */
+    @Override
+    public List<AgentTotal> topAgents(int n, Instant since, Instant until, String currency) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        Objects.requireNonNull(currency, "currency");
+        Where where = timeRange(new Where().equal("currency", "currency", currency), since, until);
+        // An agent's owner is the same on all its events; MIN picks it deterministically.
+        return where.select(handle, "agent_id, MIN(owner_id) AS owner_id, " + CostTotalsMapper.EVENT_SUMS
+                                + " FROM cost_events",
+                        "GROUP BY agent_id ORDER BY cost_micros DESC, agent_id LIMIT :n")
+                .bind("n", n)
+                .map(new AgentTotalMapper())
+                .list();
+    }
+
+    @Override
+    public long spendSince(String agentId, Instant since, String currency) {
+        Objects.requireNonNull(since, "since");
+        return dao.spendSince(agentId, since, currency);
+    }
+
+    @Override
+    public Optional<Instant> lastAlert(String agentId, String type) {
+        return dao.lastAlert(agentId, type).map(Instant::ofEpochMilli);
+    }
+
+    @Override
+    public void saveAlert(String agentId, String type, Instant at) {
+        dao.saveAlert(agentId, type, at);
+    }
+
+    /**
+     * Subtracts the grouped sums of the events before {@code cutoff} from their rollups, deletes the
+     * rollups left without calls, then the events.
+     */
+    @Override
+    public long deleteBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        dao.subtractFromRollups(cutoff);
+        dao.deleteEmptyRollups();
+        return dao.deleteBefore(cutoff);
+    }
+
+    /**
+     * The summary of the rows of {@code table} that {@code where} selects (built afresh per query, as
+     * its statement binds its parameters), summed with {@code sums}.
+     */
+    private CostSummary summary(Supplier<Where> where, String table, String sums) {
+        String from = sums + " FROM " + table;
+        List<ToolTotal> byTool = where.get().select(handle, "tool, " + from, GROUP_BY_TOOL)
+                .map(CostGroupMapper.BY_TOOL)
+                .list();
+        List<DayTotal> byDay = where.get().select(handle, "day, " + from, GROUP_BY_DAY)
+                .map(CostGroupMapper.BY_DAY)
+                .list();
+        Totals total = Totals.ZERO;
+        for (ToolTotal tool : byTool) {
+            total = add(total, tool.totals());
+        }
+        return new CostSummary(total, byTool, byDay);
+    }
+
+    /** The slice's events in [since, until), either bound absent. */
+    private static Where eventWhere(CostSlice slice, Instant since, Instant until) {
+        String agentId = slice.agentId();
+        String ownerId = slice.ownerId();
+        Where where = new Where()
+                .equal("agent_id", "agentId", agentId)
+                .equal("owner_id", "ownerId", ownerId)
+                .in("delegation_chain_id", "chain", slice.chainIds())
+                .equal("currency", "currency", requireCurrency(slice));
+        return timeRange(where, since, until);
+    }
+
+    /** Adds {@code ts} in [since, until) to {@code where}, either bound absent. */
+    private static Where timeRange(Where where, Instant since, Instant until) {
+        if (since != null) {
+            where.condition("ts >= :since").bind("since", Columns.millis(since));
+        }
+        if (until != null) {
+            where.condition("ts < :until").bind("until", Columns.millis(until));
+        }
+        return where;
+    }
+
+    private static String requireCurrency(CostSlice slice) {
+        return Objects.requireNonNull(slice.currency(), "a cost slice names its currency");
+    }
+
+    /** The exact sum of two totals; fails on overflow, as the database's sums do. */
+    private static Totals add(Totals a, Totals b) {
+        return new Totals(Math.addExact(a.costMicros(), b.costMicros()), Math.addExact(a.calls(), b.calls()),
+                Math.addExact(a.inputTokens(), b.inputTokens()), Math.addExact(a.outputTokens(), b.outputTokens()));
+    }
+}

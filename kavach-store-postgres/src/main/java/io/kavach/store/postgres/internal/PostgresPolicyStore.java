@@ -1,0 +1,151 @@
+package io.kavach.store.postgres.internal;
+
+import io.kavach.model.BudgetPolicy;
+import io.kavach.model.PolicyScope;
+import io.kavach.model.PolicyUsage;
+import io.kavach.model.UsageReservation;
+import io.kavach.spi.PolicyQuery;
+import io.kavach.spi.PolicyStore;
+import io.kavach.spi.codec.JsonCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@link PolicyStore} on {@code budget_policies}, {@code budget_pool_members}, {@code budget_counters}
+ * and {@code budget_reservations} of one transaction.
+ */
+final class PostgresPolicyStore implements PolicyStore {
+    private static final BudgetPolicyMapper MAPPER = new BudgetPolicyMapper();
+    /** A global policy: no identity field and no pool. */
+    private static final String GLOBAL = "(p.agent_id IS NULL AND p.user_id IS NULL AND p.tenant_id IS NULL"
+            + " AND p.pool_name IS NULL)";
+
+    private final Handle handle;
+    private final PolicyDao dao;
+
+    PostgresPolicyStore(Handle handle) {
+        this.handle = handle;
+        this.dao = handle.attach(PolicyDao.class);
+    }
+
+    @Override
+    public void insert(BudgetPolicy policy) {
+        PolicyScope scope = policy.scope();
+        dao.insert(policy, scope, policy.limits());
+        for (String agentId : scope.poolAgentIds()) {
+            dao.insertMember(policy.id(), agentId);
+        }
+    }
+
+    @Override
+    public Optional<BudgetPolicy> find(String policyId) {
+        return dao.find(policyId);
+    }
+
+    @Override
+    public boolean update(BudgetPolicy policy) {
+        return dao.update(policy, policy.limits());
+    }
+
+    @Override
+    public boolean delete(String policyId) {
+        // The foreign keys cascade too; deleting explicitly does not depend on them being enforced.
+        dao.deleteMembers(policyId);
+        dao.deleteCounters(policyId);
+        return dao.delete(policyId);
+    }
+
+    @Override
+    public List<BudgetPolicy> applicableTo(String agentId, String ownerId, String tenantId) {
+        return dao.applicableTo(agentId, ownerId, tenantId);
+    }
+
+    /**
+     * As specified: {@code userId} and {@code tenantId}, when set, must both match the scope's own
+     * fields; {@code includeGlobal} then adds the global policies. Without either, every policy
+     * (pools included) is listed.
+     */
+    @Override
+    public List<BudgetPolicy> list(PolicyQuery query) {
+        Where where = new Where();
+        List<String> named = new ArrayList<>();
+        if (query.userId() != null) {
+            named.add("p.user_id = :userId");
+            where.bind("userId", query.userId());
+        }
+        if (query.tenantId() != null) {
+            named.add("p.tenant_id = :tenantId");
+            where.bind("tenantId", query.tenantId());
+        }
+        if (!named.isEmpty()) {
+            String scope = "(" + String.join(" AND ", named) + ")";
+            where.condition(query.includeGlobal() ? "(" + scope + " OR " + GLOBAL + ")" : scope);
+        }
+        where.equal("p.status", "status", query.status() == null ? null : query.status().name());
+        return where.select(handle, BudgetPolicyMapper.COLUMNS + " FROM budget_policies p",
+                        "ORDER BY p.id LIMIT :limit")
+                .bind("limit", query.limit())
+                .map(MAPPER)
+                .list();
+    }
+
+    @Override
+    public PolicyUsage usage(String policyId, String period) {
+        return dao.usage(policyId, period).orElse(PolicyUsage.ZERO);
+    }
+
+    @Override
+    public void addUsage(String policyId, String period, PolicyUsage delta) {
+        dao.addUsage(policyId, period, delta);
+    }
+
+    /** Deletes the row: no counters read as zero. */
+    @Override
+    public void clearUsage(String policyId, String period) {
+        dao.clearUsage(policyId, period);
+    }
+
+    @Override
+    public List<String> closeEarlierPeriods(String periodPrefix, String currentPeriod) {
+        String pattern = likePrefix(periodPrefix);
+        List<String> closed = dao.findEarlierPeriods(pattern, currentPeriod);
+        if (!closed.isEmpty()) {
+            dao.deleteEarlierPeriods(pattern, currentPeriod);
+        }
+        return closed;
+    }
+
+    /**
+     * The LIKE pattern of the strings that start with {@code prefix}: case-sensitive, and searched as a
+     * range of the counters' primary key ("C" collation). LIKE's special characters match literally.
+     */
+    static String likePrefix(String prefix) {
+        StringBuilder pattern = new StringBuilder(prefix.length() + 2);
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c == '%' || c == '_' || c == '\\') {
+                pattern.append('\\').append(c);
+            } else {
+                pattern.append(c);
+            }
+        }
+        return pattern.append('%').toString();
+    }
+
+    @Override
+    public void insertReservation(UsageReservation reservation) {
+        dao.insertReservation(reservation, JsonCodec.stringsToJson(reservation.policyIds()));
+    }
+
+    @Override
+    public Optional<UsageReservation> findReservation(String usageId) {
+        return dao.findReservation(usageId);
+    }
+
+    @Override
+    public boolean updateReservation(UsageReservation reservation) {
+        return dao.updateReservation(reservation);
+    }
+}
