@@ -2,6 +2,8 @@ package io.kavach.cli;
 
 import io.kavach.Kavach;
 import io.kavach.KavachListener;
+import io.kavach.error.KavachException;
+import io.kavach.store.postgres.PostgresStore;
 import io.kavach.store.sqlite.SqliteStore;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -20,18 +22,28 @@ final class DbOptions {
     CommandSpec mixee;
 
     @Option(names = "--db", paramLabel = "FILE", defaultValue = "${env:KAVACH_DB:-" + DEFAULT + "}",
-            description = "The database, a SQLite file (default: ./" + DEFAULT + ", or $KAVACH_DB). demo and the "
-                    + "create commands make a new one; the others need an existing one. (A PostgreSQL JDBC URL needs "
-                    + "the PostgreSQL store, which is not in this build.)")
+            description = "The database: a SQLite file (default: ./" + DEFAULT + ", or $KAVACH_DB; demo and the "
+                    + "create commands make a new one, the others need an existing one), or a PostgreSQL JDBC URL "
+                    + "such as jdbc:postgresql://host:5432/kavach, with the user in $KAVACH_DB_USER and the password "
+                    + "in $KAVACH_DB_PASSWORD (never printed).")
     String db = DEFAULT;
+
+    private static final String POSTGRES = "jdbc:postgresql:";
+    static final String USER_VARIABLE = "KAVACH_DB_USER";
+    static final String PASSWORD_VARIABLE = "KAVACH_DB_PASSWORD";
+
+    /** Whether {@code --db} is a PostgreSQL JDBC URL. */
+    boolean isPostgres() {
+        return db != null && db.strip().toLowerCase(Locale.ROOT).startsWith(POSTGRES);
+    }
 
     /** The SQLite file {@code --db} names. */
     Path path() {
         String value = db == null ? "" : db.strip();
         String lower = value.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("jdbc:postgresql:")) {
+        if (lower.startsWith(POSTGRES)) {
             // Never echo the URL: it may carry credentials.
-            throw usage("--db: the PostgreSQL store is not available in this build; give a SQLite file path");
+            throw usage("--db: this command works on a SQLite file; give a file path such as ./kavach.db");
         }
         if (lower.startsWith("jdbc:sqlite:")) {
             value = value.substring("jdbc:sqlite:".length());
@@ -71,12 +83,43 @@ final class DbOptions {
 
     /** A builder on the database, for commands that configure more (listeners, cost alert thresholds); see {@link #open}. */
     Kavach.Builder builder(boolean create) {
+        if (isPostgres()) {
+            return Kavach.builder().store(openPostgres());
+        }
         Path path = path();
         if (!create && !Files.exists(path)) {
             throw new CliException("no Kavach database at " + path
                     + " (create one with 'kavach demo' or 'kavach agent create', or point --db at yours)");
         }
         return Kavach.builder().store(SqliteStore.open(path));
+    }
+
+    /**
+     * Opens the PostgreSQL store with the credentials from the environment. Neither the URL's query
+     * (which may hold a password) nor the password is ever part of a message.
+     */
+    private PostgresStore openPostgres() {
+        String url = db.strip();
+        String user = System.getenv(USER_VARIABLE);
+        if (user == null || user.isBlank()) {
+            throw usage("--db: a PostgreSQL URL needs the database user in $" + USER_VARIABLE
+                    + " (and the password in $" + PASSWORD_VARIABLE + ")");
+        }
+        String password = System.getenv(PASSWORD_VARIABLE);
+        try {
+            return PostgresStore.open(url, user, password == null ? "" : password);
+        } catch (KavachException e) {
+            String message = String.valueOf(e.getMessage()).replace(url, withoutQuery(url));
+            if (password != null && !password.isEmpty()) {
+                message = message.replace(password, "***");
+            }
+            throw new CliException("cannot open the PostgreSQL database " + withoutQuery(url) + ": " + message);
+        }
+    }
+
+    private static String withoutQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 
     private ParameterException usage(String message) {

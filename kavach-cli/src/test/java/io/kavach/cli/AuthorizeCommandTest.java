@@ -91,11 +91,11 @@ class AuthorizeCommandTest {
     }
 
     @Test
-    void aPostgresUrlIsAClearUsageErrorThatNeverEchoesIt() {
+    void aPostgresUrlWithoutCredentialsIsAClearUsageErrorThatNeverEchoesIt() {
         Result pg = Cli.exec("authorize", "--agent", agent, "--action", "read", "--resource", "mcp:github:repos",
                 "--db", "jdbc:postgresql://db.internal:5432/kavach?user=kavach&password=s3cret");
         assertThat(pg.exit()).isEqualTo(KavachCli.USAGE);
-        assertThat(pg.err()).contains("PostgreSQL store is not available in this build").doesNotContain("s3cret", "db.internal")
+        assertThat(pg.err()).contains("$KAVACH_DB_USER").doesNotContain("s3cret", "db.internal")
                 .hasLineCount(1);
         assertThat(pg.out()).isEmpty();
 
