@@ -1,5 +1,6 @@
 package io.kavach.store.postgres.internal;
 
+import io.kavach.store.jdbi.AuditCheckpointMapper;
 import io.kavach.model.AuditEntry;
 import io.kavach.spi.AuditStore.AuditCheckpoint;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.kavach.store.postgres.internal;
 
+import io.kavach.store.jdbi.Columns;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyAction;

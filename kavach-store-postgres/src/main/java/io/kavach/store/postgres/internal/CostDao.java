@@ -1,5 +1,6 @@
 package io.kavach.store.postgres.internal;
 
+import io.kavach.store.jdbi.CostTotalsMapper;
 import io.kavach.model.CostEvent;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package io.kavach.store.postgres.internal;
 
+import io.kavach.store.jdbi.JdbiAgentStore;
+import io.kavach.store.jdbi.JdbiApprovalStore;
+import io.kavach.store.jdbi.JdbiRateLimitStore;
 import io.kavach.spi.AgentStore;
 import io.kavach.spi.ApprovalStore;
 import io.kavach.spi.AuditStore;
@@ -42,7 +45,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public AgentStore agents() {
         if (agents == null) {
-            agents = guard(AgentStore.class, "agents", new PostgresAgentStore(handle));
+            agents = guard(AgentStore.class, "agents", new JdbiAgentStore(handle));
         }
         return agents;
     }
@@ -58,7 +61,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public RateLimitStore rateLimits() {
         if (rateLimits == null) {
-            rateLimits = guard(RateLimitStore.class, "rateLimits", new PostgresRateLimitStore(handle));
+            rateLimits = guard(RateLimitStore.class, "rateLimits", new JdbiRateLimitStore(handle));
         }
         return rateLimits;
     }
@@ -66,7 +69,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public ApprovalStore approvals() {
         if (approvals == null) {
-            approvals = guard(ApprovalStore.class, "approvals", new PostgresApprovalStore(handle));
+            approvals = guard(ApprovalStore.class, "approvals", new JdbiApprovalStore(handle));
         }
         return approvals;
     }

@@ -1,5 +1,10 @@
 package io.kavach.store.postgres.internal;
 
+import io.kavach.store.jdbi.CostTotalsMapper;
+import io.kavach.store.jdbi.AgentTotalMapper;
+import io.kavach.store.jdbi.Columns;
+import io.kavach.store.jdbi.CostGroupMapper;
+import io.kavach.store.jdbi.Where;
 import io.kavach.model.CostEvent;
 import io.kavach.spi.CostStore;
 import io.kavach.spi.codec.JsonCodec;

@@ -1,5 +1,6 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.Columns;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;
 import io.kavach.spi.codec.JsonCodec;

@@ -1,5 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.PolicyUsageMapper;
+import io.kavach.store.jdbi.UsageReservationMapper;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyScope;

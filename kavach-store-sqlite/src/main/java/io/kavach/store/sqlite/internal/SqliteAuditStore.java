@@ -1,5 +1,8 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.AuditEntryMapper;
+import io.kavach.store.jdbi.Columns;
+import io.kavach.store.jdbi.Where;
 import io.kavach.model.AuditEntry;
 import io.kavach.model.AuditResult;
 import io.kavach.spi.AuditQuery;

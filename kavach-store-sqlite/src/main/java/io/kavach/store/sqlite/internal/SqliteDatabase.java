@@ -1,5 +1,6 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.EpochMillisArgumentFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;

@@ -1,5 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.Columns;
+import io.kavach.store.jdbi.Where;
 import io.kavach.error.InvalidInputException;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;

@@ -1,5 +1,6 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.Where;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyScope;
 import io.kavach.model.PolicyUsage;

@@ -1,5 +1,6 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.EpochMillisArgumentFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kavach.model.AuditResult;
