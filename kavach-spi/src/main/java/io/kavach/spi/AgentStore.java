@@ -3,6 +3,7 @@ package io.kavach.spi;
 import io.kavach.model.Agent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Agents and the hashes of their tokens. */
@@ -33,4 +34,9 @@ public interface AgentStore {
 
     /** Records an allowed call's time as the agent's last activity. */
     void touch(String agentId, Instant lastActiveAt);
+
+    /** {@link #touch} for each agent in the map; stores override it with one batch. */
+    default void touchAll(Map<String, Instant> lastActiveAt) {
+        lastActiveAt.forEach(this::touch);
+    }
 }

@@ -17,6 +17,16 @@ public interface AuditStore {
     void append(AuditEntry entry);
 
     /**
+     * Appends {@code entries} after the last one, in list order; the same as appending them one by
+     * one, which is what this default does. Stores override it with one batched statement.
+     */
+    default void appendAll(List<AuditEntry> entries) {
+        for (AuditEntry entry : entries) {
+            append(entry);
+        }
+    }
+
+    /**
      * The hash the next entry must name as its previous hash: the last entry's hash; if the log is
      * empty, the checkpoint's hash; if there is neither, empty.
      */

@@ -41,6 +41,17 @@ public interface PolicyStore {
     /** Adds {@code delta} (which may be negative, to correct an estimate) to the policy's counters for the period. */
     void addUsage(String policyId, String period, PolicyUsage delta);
 
+    /** {@link #addUsage} for each increment, in order; stores override it with one batch. */
+    default void addUsages(List<UsageIncrement> increments) {
+        for (UsageIncrement increment : increments) {
+            addUsage(increment.policyId(), increment.period(), increment.delta());
+        }
+    }
+
+    /** What {@link #addUsages} adds to one policy's counters for one period. */
+    record UsageIncrement(String policyId, String period, PolicyUsage delta) {
+    }
+
     /** Sets the policy's counters for the period to zero. */
     void clearUsage(String policyId, String period);
 
@@ -53,6 +64,13 @@ public interface PolicyStore {
     List<String> closeEarlierPeriods(String periodPrefix, String currentPeriod);
 
     void insertReservation(UsageReservation reservation);
+
+    /** Inserts each reservation, as {@link #insertReservation} would; stores override it with one batch. */
+    default void insertReservations(List<UsageReservation> reservations) {
+        for (UsageReservation reservation : reservations) {
+            insertReservation(reservation);
+        }
+    }
 
     Optional<UsageReservation> findReservation(String usageId);
 

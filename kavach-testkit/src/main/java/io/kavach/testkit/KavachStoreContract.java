@@ -38,6 +38,7 @@ import io.kavach.spi.CostStore.Totals;
 import io.kavach.spi.DelegationQuery;
 import io.kavach.spi.KavachStore;
 import io.kavach.spi.PolicyQuery;
+import io.kavach.spi.PolicyStore;
 import io.kavach.spi.RateLimitStore.RateWindow;
 import io.kavach.spi.StoreSession;
 import java.nio.charset.StandardCharsets;
@@ -2601,6 +2602,94 @@ public abstract class KavachStoreContract {
                     agent.status(), agent.permissions(), agent.expiresAt(), Map.of("n", n + 1), agent.tokenPrefix(),
                     agent.createdAt(), T0.plusMillis(n + 1), agent.lastActiveAt()));
             s.rateLimits().record(agentId, key, T0.plusMillis(calls), Instant.EPOCH);
+        }
+    }
+
+    /** The batched writes and the write sequence that the group commit of authorize relies on. */
+    @Nested
+    class Batches {
+
+        @Test
+        void appendAllAppendsInListOrderAfterTheHead() {
+            AuditEntry first = appendChained(auditEntry("agt_1", T0));
+            AuditEntry second = auditEntry("agt_2", T0.plusSeconds(2)).chained(first.hash(), sha256("second"));
+            AuditEntry third = auditEntry("agt_3", T0.plusSeconds(1)).chained(second.hash(), sha256("third"));
+
+            write(s -> s.audit().appendAll(List.of(second, third)));
+
+            List<AuditEntry> chain = new ArrayList<>();
+            store.read(s -> {
+                s.audit().scanChain(null, null, chain::add);
+                return null;
+            });
+            assertThat(chain).containsExactly(first, second, third);
+            assertThat(readOptional(s -> s.audit().headHash())).contains(third.hash());
+        }
+
+        @Test
+        void insertReservationsStoresEachReservation() {
+            Agent agent = insertAgent("user-1");
+            UsageReservation one = reservation(agent, List.of("pol_a"), 5);
+            UsageReservation two = reservation(agent, List.of("pol_a", "pol_b"), 7);
+
+            write(s -> s.policies().insertReservations(List.of(one, two)));
+
+            assertThat(readOptional(s -> s.policies().findReservation(one.id()))).contains(one);
+            assertThat(readOptional(s -> s.policies().findReservation(two.id()))).contains(two);
+        }
+
+        @Test
+        void addUsagesAddsEveryIncrementIncludingRepeatedCounters() {
+            BudgetPolicy policy = insert(policy(PolicyScope.global()));
+            write(s -> s.policies().addUsage(policy.id(), "D:2026-03-10", new PolicyUsage(1, 1, 1)));
+
+            write(s -> s.policies().addUsages(List.of(
+                    new PolicyStore.UsageIncrement(policy.id(), "D:2026-03-10", new PolicyUsage(10, 1, 100)),
+                    new PolicyStore.UsageIncrement(policy.id(), "M:2026-03", new PolicyUsage(20, 2, 200)),
+                    new PolicyStore.UsageIncrement(policy.id(), "D:2026-03-10", new PolicyUsage(-3, 0, 0)))));
+
+            PolicyUsage day = read(s -> s.policies().usage(policy.id(), "D:2026-03-10"));
+            PolicyUsage month = read(s -> s.policies().usage(policy.id(), "M:2026-03"));
+            assertThat(day).isEqualTo(new PolicyUsage(8, 2, 101));
+            assertThat(month).isEqualTo(new PolicyUsage(20, 2, 200));
+        }
+
+        @Test
+        void touchAllSetsEachAgentsLastActivity() {
+            Agent a = insertAgent("user-1");
+            Agent b = insertAgent("user-2");
+
+            write(s -> s.agents().touchAll(Map.of(a.id(), T0.plusSeconds(3), b.id(), T0.plusSeconds(4))));
+
+            assertThat(readOptional(s -> s.agents().find(a.id()).map(Agent::lastActiveAt))).contains(T0.plusSeconds(3));
+            assertThat(readOptional(s -> s.agents().find(b.id()).map(Agent::lastActiveAt))).contains(T0.plusSeconds(4));
+        }
+
+        @Test
+        void eachCommittedWriteUnitTakesTheNextWriteSequence() {
+            long first = store.write(StoreSession::writeSequence);
+            long second = store.write(StoreSession::writeSequence);
+            insertAgent("user-1");
+            long fourth = store.write(StoreSession::writeSequence);
+
+            assertThat(first).isPositive();
+            assertThat(second).isEqualTo(first + 1);
+            assertThat(fourth).isEqualTo(first + 3);
+            long inRead = read(StoreSession::writeSequence);
+            assertThat(inRead).isZero();
+        }
+
+        @Test
+        void aRolledBackUnitLeavesTheWriteSequenceAsItWas() {
+            long before = store.write(StoreSession::writeSequence);
+
+            catchThrowable(() -> store.write(s -> {
+                s.writeSequence();
+                throw new IllegalStateException("roll back");
+            }));
+
+            long after = store.write(StoreSession::writeSequence);
+            assertThat(after).isEqualTo(before + 1);
         }
     }
 }

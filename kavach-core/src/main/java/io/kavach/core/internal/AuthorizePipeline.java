@@ -18,17 +18,20 @@ import java.util.Optional;
  * The one authorization pipeline behind {@code authorize} and {@code authorizeByToken}, in the
  * order of DESIGN section 4: request, hooks, agent, grants and constraints, budget; then, in the
  * same transaction, the quota and budget reservations and exactly one audit entry; listeners after
- * the commit.
+ * the commit. Concurrent decisions share transactions through {@link GroupCommit}; each caller
+ * returns once its own decision has committed.
  */
 public final class AuthorizePipeline {
     private final Context context;
     private final BudgetStage budget;
     private final Notifier notifier;
+    private final GroupCommit commits;
 
     public AuthorizePipeline(Context context, BudgetStage budget, Notifier notifier) {
         this.context = context;
         this.budget = budget;
         this.notifier = notifier;
+        this.commits = new GroupCommit(context.store());
     }
 
     /** How the caller named the agent: by id, or by a token whose hash the store looks up. */
@@ -72,7 +75,7 @@ public final class AuthorizePipeline {
         }
         String hookDenial = invalid == null ? notifier.beforeAuthorize(ref.agentId(), request) : null;
         String problem = invalid;
-        Attempt done = context.store().write(session -> {
+        Attempt done = commits.run(session -> {
             Attempt attempt = new Attempt(session, ref, request, context.now(), started);
             attempt.decision = problem != null
                     ? attempt.deny(null, DecisionCode.INVALID_REQUEST, problem)

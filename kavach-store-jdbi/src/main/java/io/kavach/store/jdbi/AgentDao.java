@@ -2,10 +2,12 @@ package io.kavach.store.jdbi;
 
 import io.kavach.model.Agent;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -43,4 +45,7 @@ public interface AgentDao {
 
     @SqlUpdate("UPDATE agents SET last_active_at = :at WHERE id = :id")
     public void touch(@Bind("id") String id, @Bind("at") Instant at);
+
+    @SqlBatch(transactional = false, value = "UPDATE agents SET last_active_at = :at WHERE id = :id")
+    public void touchAll(@Bind("id") List<String> ids, @Bind("at") List<Instant> at);
 }

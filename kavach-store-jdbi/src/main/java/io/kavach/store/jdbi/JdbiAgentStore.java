@@ -7,7 +7,9 @@ import io.kavach.spi.AgentQuery;
 import io.kavach.spi.AgentStore;
 import io.kavach.spi.codec.JsonCodec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -90,6 +92,17 @@ public final class JdbiAgentStore implements AgentStore {
     @Override
     public void touch(String agentId, Instant lastActiveAt) {
         dao.touch(agentId, lastActiveAt);
+    }
+
+    @Override
+    public void touchAll(Map<String, Instant> lastActiveAt) {
+        List<String> ids = new ArrayList<>(lastActiveAt.size());
+        List<Instant> times = new ArrayList<>(lastActiveAt.size());
+        lastActiveAt.forEach((id, at) -> {
+            ids.add(id);
+            times.add(at);
+        });
+        dao.touchAll(ids, times);
     }
 
     private static void requireStorable(Agent agent) {

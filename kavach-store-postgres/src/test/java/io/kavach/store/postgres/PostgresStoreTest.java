@@ -50,8 +50,8 @@ class PostgresStoreTest {
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM kavach_schema_version")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getInt(1)).isEqualTo(1);
-            assertThat(rs.getInt(2)).isEqualTo(1);
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getInt(2)).isEqualTo(2);
         }
     }
 

@@ -3,6 +3,7 @@ package io.kavach.store.sqlite;
 import static io.kavach.testkit.KavachAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kavach.AuthorizeRequest;
 import io.kavach.Decision;
 import io.kavach.Kavach;
 import io.kavach.agent.AgentFilter;
@@ -12,6 +13,8 @@ import io.kavach.error.AgentLimitExceededException;
 import io.kavach.model.Constraints;
 import io.kavach.model.DecisionCode;
 import io.kavach.model.Permission;
+import io.kavach.model.PolicyAction;
+import io.kavach.policy.CreatePolicyRequest;
 import io.kavach.testkit.Concurrently;
 import io.kavach.testkit.MutableClock;
 import java.nio.file.Path;
@@ -73,5 +76,43 @@ class SqliteSharedFileTest {
         assertThat(second.authorize(id, "read", "x")).isAllowed();
         first.agents().revoke(id);
         assertThat(second.authorize(id, "read", "x")).isDenied().hasCode(DecisionCode.AGENT_REVOKED);
+    }
+
+    @Test
+    void aPolicyCreatedThroughOneInstanceBindsTheOthersNextCall() {
+        String id = first.agents().create(CreateAgentRequest.builder("alice", "bot").permission("x", "read").build()).agent().id();
+        assertThat(second.authorize(id, AuthorizeRequest.builder("read", "x").tokensCost(10).build())).isAllowed();
+
+        first.policy().create(CreatePolicyRequest.forAgent(id).maxTokensCostPerDay(5).action(PolicyAction.BLOCK).build());
+
+        assertThat(second.authorize(id, AuthorizeRequest.builder("read", "x").tokensCost(10).build()))
+                .isDenied().hasCode(DecisionCode.BUDGET_EXCEEDED);
+    }
+
+    @Test
+    void twoKavachInstancesOnOneStoreObjectSeeEachOthersRevocations() {
+        SqliteStore store = SqliteStore.open(dir.resolve("one-store.db"));
+        try (Kavach a = Kavach.builder().store(store).clock(clock).build();
+             Kavach b = Kavach.builder().store(store).clock(clock).build()) {
+            String id = a.agents().create(CreateAgentRequest.builder("alice", "bot").permission("x", "read").build()).agent().id();
+            assertThat(b.authorize(id, "read", "x")).isAllowed();
+            assertThat(a.authorize(id, "read", "x")).isAllowed();
+
+            a.agents().revoke(id);
+
+            assertThat(b.authorize(id, "read", "x")).isDenied().hasCode(DecisionCode.AGENT_REVOKED);
+        }
+    }
+
+    @Test
+    void countersRaisedThroughOneInstanceAreSeenByTheOthersNextCall() {
+        String id = first.agents().create(CreateAgentRequest.builder("alice", "bot").permission("x", "read").build()).agent().id();
+        first.policy().create(CreatePolicyRequest.forAgent(id).maxTokensCostPerDay(100).action(PolicyAction.BLOCK).build());
+        assertThat(second.authorize(id, AuthorizeRequest.builder("read", "x").tokensCost(60).build())).isAllowed();
+
+        assertThat(first.authorize(id, AuthorizeRequest.builder("read", "x").tokensCost(30).build())).isAllowed();
+
+        assertThat(second.authorize(id, AuthorizeRequest.builder("read", "x").tokensCost(20).build()))
+                .isDenied().hasCode(DecisionCode.BUDGET_EXCEEDED);
     }
 }

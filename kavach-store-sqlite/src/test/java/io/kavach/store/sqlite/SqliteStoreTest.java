@@ -113,7 +113,7 @@ class SqliteStoreTest {
 
         assertThat(recorded).extracting(row -> row.substring(0, row.lastIndexOf(' ')))
                 .containsExactly("1 identity", "2 delegation", "3 rate_limits", "4 approvals", "5 audit",
-                        "6 budget_policies", "7 audit_chain", "8 costs");
+                        "6 budget_policies", "7 audit_chain", "8 costs", "9 write_sequence");
         assertThat(schemaVersions()).isEqualTo(recorded);
     }
 
@@ -137,7 +137,7 @@ class SqliteStoreTest {
             pool.shutdownNow();
         }
 
-        assertThat(schemaVersions()).hasSize(8);
+        assertThat(schemaVersions()).hasSize(9);
     }
 
     @Test
@@ -193,18 +193,18 @@ class SqliteStoreTest {
             long deleted = store.write(s -> s.audit().deleteBefore(Instant.ofEpochMilli(4500)));
             assertThat(deleted).as("aud_B, first in the chain, is not old").isZero();
         }
-        assertThat(schemaVersions()).hasSize(8);
+        assertThat(schemaVersions()).hasSize(9);
     }
 
     @Test
     void aDatabaseWithANewerSchemaIsRefusedNamingBothVersions() throws SQLException {
         SqliteStore.open(file()).close();
-        execute("INSERT INTO kavach_schema_version (version, description, applied_at) VALUES (9, 'future', 0)");
+        execute("INSERT INTO kavach_schema_version (version, description, applied_at) VALUES (10, 'future', 0)");
 
         assertThatThrownBy(() -> SqliteStore.open(file()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 9")
-                .hasMessageContaining("version 8");
+                .hasMessageContaining("schema version 10")
+                .hasMessageContaining("version 9");
     }
 
     @Test

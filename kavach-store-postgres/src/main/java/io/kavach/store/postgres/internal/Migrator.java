@@ -18,7 +18,8 @@ import org.jdbi.v3.core.Handle;
 final class Migrator {
     /** Every migration this code knows, in order. Append only; never edit a released one. */
     static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "schema"));
+            new Migration(1, "schema"),
+            new Migration(2, "write_sequence"));
 
     private Migrator() {
     }

@@ -1,6 +1,7 @@
 package io.kavach.store.postgres.internal;
 
 import io.kavach.store.jdbi.EpochMillisArgumentFactory;
+import io.kavach.store.jdbi.JdbiSession;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
@@ -95,7 +96,7 @@ public final class PgDatabase implements AutoCloseable {
     public <T> T read(Function<StoreSession, T> work) {
         requireOpen();
         return retrying(options, "a read",
-                () -> inTransaction(jdbi, pool, Connection.TRANSACTION_REPEATABLE_READ, true, null, session(work)));
+                () -> inTransaction(jdbi, pool, Connection.TRANSACTION_REPEATABLE_READ, true, null, session(work, false)));
     }
 
     /** Runs {@code work} in one READ COMMITTED transaction holding the database-wide write lock. */
@@ -110,15 +111,16 @@ public final class PgDatabase implements AutoCloseable {
         try {
             return retrying(options, "a write",
                     () -> inTransaction(jdbi, pool, Connection.TRANSACTION_READ_COMMITTED, false, WRITE_LOCK_KEY,
-                            session(work)));
+                            session(work, true)));
         } finally {
             writing.remove();
         }
     }
 
-    private static <T> Function<Handle, T> session(Function<StoreSession, T> work) {
+    private static <T> Function<Handle, T> session(Function<StoreSession, T> work, boolean write) {
         return handle -> {
-            JdbiSession session = new JdbiSession(handle);
+            JdbiSession session = new JdbiSession(handle, PostgresDialect.INSTANCE,
+                    write ? JdbiSession.nextWriteSequence(handle) : 0);
             try {
                 return work.apply(session);
             } finally {

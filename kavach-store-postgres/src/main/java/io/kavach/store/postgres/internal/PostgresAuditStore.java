@@ -50,6 +50,17 @@ final class PostgresAuditStore implements AuditStore {
     }
 
     @Override
+    public void appendAll(List<AuditEntry> entries) {
+        List<String> policyIds = new ArrayList<>(entries.size());
+        List<String> arguments = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            policyIds.add(JsonCodec.stringsToJson(entry.policyIds()));
+            arguments.add(JsonCodec.mapToJson(entry.arguments()));
+        }
+        dao.appendAll(entries, policyIds, arguments);
+    }
+
+    @Override
     public Optional<String> headHash() {
         Optional<String> last = dao.lastHash();
         return last.isPresent() ? last : dao.checkpoint().map(AuditCheckpoint::hash);

@@ -141,6 +141,19 @@ final class PostgresPolicyStore implements PolicyStore {
     }
 
     @Override
+    public void addUsages(List<UsageIncrement> increments) {
+        dao.addUsages(increments.stream().map(UsageIncrement::policyId).toList(),
+                increments.stream().map(UsageIncrement::period).toList(),
+                increments.stream().map(UsageIncrement::delta).toList());
+    }
+
+    @Override
+    public void insertReservations(List<UsageReservation> reservations) {
+        dao.insertReservations(reservations,
+                reservations.stream().map(r -> JsonCodec.stringsToJson(r.policyIds())).toList());
+    }
+
+    @Override
     public Optional<UsageReservation> findReservation(String usageId) {
         return dao.findReservation(usageId);
     }

@@ -24,7 +24,8 @@ final class Migrator {
             new Migration(5, "audit"),
             new Migration(6, "budget_policies"),
             new Migration(7, "audit_chain"),
-            new Migration(8, "costs"));
+            new Migration(8, "costs"),
+            new Migration(9, "write_sequence"));
 
     private Migrator() {
     }

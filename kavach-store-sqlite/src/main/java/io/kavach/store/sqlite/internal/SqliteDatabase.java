@@ -1,6 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
 import io.kavach.store.jdbi.EpochMillisArgumentFactory;
+import io.kavach.store.jdbi.JdbiSession;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;
@@ -96,7 +97,7 @@ public final class SqliteDatabase implements AutoCloseable {
     public <T> T read(Function<StoreSession, T> work) {
         requireOpen();
         // A deferred BEGIN: the snapshot is taken by the first read and kept until COMMIT.
-        return retrying(options, "a read", () -> inTransaction(reader, readPool, "BEGIN", session(work)));
+        return retrying(options, "a read", () -> inTransaction(reader, readPool, "BEGIN", session(work, false)));
     }
 
     /** Runs {@code work} in one transaction on the write connection, one unit at a time. */
@@ -110,15 +111,16 @@ public final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             return retrying(options, "a write",
-                    () -> inTransaction(writer, writePool, "BEGIN IMMEDIATE", session(work)));
+                    () -> inTransaction(writer, writePool, "BEGIN IMMEDIATE", session(work, true)));
         } finally {
             writeLock.unlock();
         }
     }
 
-    private static <T> Function<Handle, T> session(Function<StoreSession, T> work) {
+    private static <T> Function<Handle, T> session(Function<StoreSession, T> work, boolean write) {
         return handle -> {
-            JdbiSession session = new JdbiSession(handle);
+            JdbiSession session = new JdbiSession(handle, SqliteDialect.INSTANCE,
+                    write ? JdbiSession.nextWriteSequence(handle) : 0);
             try {
                 return work.apply(session);
             } finally {

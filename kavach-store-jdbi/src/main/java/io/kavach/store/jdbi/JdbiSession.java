@@ -1,8 +1,5 @@
-package io.kavach.store.postgres.internal;
+package io.kavach.store.jdbi;
 
-import io.kavach.store.jdbi.JdbiAgentStore;
-import io.kavach.store.jdbi.JdbiApprovalStore;
-import io.kavach.store.jdbi.JdbiRateLimitStore;
 import io.kavach.spi.AgentStore;
 import io.kavach.spi.ApprovalStore;
 import io.kavach.spi.AuditStore;
@@ -22,8 +19,10 @@ import org.jdbi.v3.core.Handle;
  * is wrapped so that every call checks the session is still live and reports database failures as
  * {@link io.kavach.error.StoreException}s: the unit of work never sees a Jdbi or JDBC type.
  */
-final class JdbiSession implements StoreSession {
+public final class JdbiSession implements StoreSession {
     private final Handle handle;
+    private final JdbiDialect dialect;
+    private final long writeSequence;
     private volatile boolean live = true;
     private AgentStore agents;
     private DelegationStore delegations;
@@ -33,13 +32,34 @@ final class JdbiSession implements StoreSession {
     private PolicyStore policies;
     private CostStore costs;
 
-    JdbiSession(Handle handle) {
+    /**
+     * @param writeSequence the unit's position among committed write units, 0 for a read unit (see
+     *                      {@link StoreSession#writeSequence()})
+     */
+    public JdbiSession(Handle handle, JdbiDialect dialect, long writeSequence) {
         this.handle = handle;
+        this.dialect = dialect;
+        this.writeSequence = writeSequence;
+    }
+
+    /**
+     * Counts a write unit, inside its transaction, and returns its write sequence. Needs the
+     * {@code kavach_write_sequence} table of both stores' schemas.
+     */
+    public static long nextWriteSequence(Handle handle) {
+        return handle.createQuery("UPDATE kavach_write_sequence SET value = value + 1 WHERE id = 1 RETURNING value")
+                .mapTo(Long.class)
+                .one();
     }
 
     /** Ends the session: its stores refuse further calls, whose transaction is gone. */
-    void end() {
+    public void end() {
         live = false;
+    }
+
+    @Override
+    public long writeSequence() {
+        return writeSequence;
     }
 
     @Override
@@ -53,7 +73,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public DelegationStore delegations() {
         if (delegations == null) {
-            delegations = guard(DelegationStore.class, "delegations", new PostgresDelegationStore(handle));
+            delegations = guard(DelegationStore.class, "delegations", dialect.delegations(handle));
         }
         return delegations;
     }
@@ -77,7 +97,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public AuditStore audit() {
         if (audit == null) {
-            audit = guard(AuditStore.class, "audit", new PostgresAuditStore(handle));
+            audit = guard(AuditStore.class, "audit", dialect.audit(handle));
         }
         return audit;
     }
@@ -85,7 +105,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public PolicyStore policies() {
         if (policies == null) {
-            policies = guard(PolicyStore.class, "policies", new PostgresPolicyStore(handle));
+            policies = guard(PolicyStore.class, "policies", dialect.policies(handle));
         }
         return policies;
     }
@@ -93,7 +113,7 @@ final class JdbiSession implements StoreSession {
     @Override
     public CostStore costs() {
         if (costs == null) {
-            costs = guard(CostStore.class, "costs", new PostgresCostStore(handle));
+            costs = guard(CostStore.class, "costs", dialect.costs(handle));
         }
         return costs;
     }
@@ -115,7 +135,7 @@ final class JdbiSession implements StoreSession {
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RuntimeException runtime
-                    ? PgErrors.translate(name + "." + method.getName(), runtime)
+                    ? dialect.translate(name + "." + method.getName(), runtime)
                     : cause;
         }
     }

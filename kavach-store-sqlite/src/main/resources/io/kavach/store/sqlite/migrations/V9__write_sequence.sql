@@ -1,0 +1,8 @@
+-- One row counting the write units committed to the file, by every process: each write unit adds
+-- one inside its transaction, so a cache that saw unit n can tell whether anything else was
+-- committed before unit n + 1.
+CREATE TABLE kavach_write_sequence (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+);
+INSERT INTO kavach_write_sequence (id, value) VALUES (1, 0);
