@@ -33,9 +33,8 @@ class SqliteAuditExportMemoryTest {
         Path db = dir.resolve("big.db");
         Path csv = dir.resolve("big.csv");
         Path output = dir.resolve("child.out");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-cp", testClassPath(), AuditExportLoadMain.class.getName(), db.toString(), Integer.toString(ROWS),
-                csv.toString());
+        List<String> command = ForkedJvm.command(AuditExportLoadMain.class, List.of("-Xmx64m"),
+                List.of(db.toString(), Integer.toString(ROWS), csv.toString()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("the export JVM finishes").isTrue();
@@ -63,11 +62,5 @@ class SqliteAuditExportMemoryTest {
         assertThat(lineCount).isEqualTo(ROWS + 1);
         assertThat(firstTwo.get(0)).isEqualTo(AuditCsv.HEADER);
         assertThat(firstTwo.get(1)).contains("2026-01-01T00:00:00.000Z");
-    }
-
-    /** Surefire may run tests from a manifest-only jar; it publishes the real classpath separately. */
-    private static String testClassPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }

@@ -146,11 +146,10 @@ class SqliteBudgetConcurrencyTest {
         Collection<PolicyTriggered> events = new ConcurrentLinkedQueue<>();
         try (Kavach kavach = open(db, events)) {
             Scenario scenario = setUp(kavach, 2 * 16 * SPLIT_CALLS);
-            List<String> command = new ArrayList<>(List.of(javaBinary().toString(), "-Xmx256m",
-                    "-Duser.timezone=UTC", "-cp", testClassPath(), BudgetLoadMain.class.getName(),
-                    db.toString(), NOW.toString(), Long.toString(SEED + 2000), "16",
+            List<String> args = new ArrayList<>(List.of(db.toString(), NOW.toString(), Long.toString(SEED + 2000), "16",
                     Integer.toString(SPLIT_CALLS)));
-            command.addAll(scenario.agents());
+            args.addAll(scenario.agents());
+            List<String> command = ForkedJvm.command(BudgetLoadMain.class, List.of("-Xmx256m", "-Duser.timezone=UTC"), args);
             Path childErr = dir.resolve("child-stderr.txt");
             Process child = new ProcessBuilder(command).redirectError(childErr.toFile()).start();
             List<String> childOut = new ArrayList<>();
@@ -421,19 +420,5 @@ class SqliteBudgetConcurrencyTest {
         assertThat(decisions).as("audited decisions").isEqualTo(totalCalls);
         assertThat(triggered).as("policies the model saw trigger").hasSize(scenario.policies().size());
         return usage;
-    }
-
-    private static Path javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
-    }
-
-    /**
-     * The test classpath. Surefire may start this JVM from a manifest-only jar, leaving just that jar
-     * in {@code java.class.path} (which would still work, through its manifest's Class-Path); it
-     * publishes the real classpath as {@code surefire.test.class.path}.
-     */
-    private static String testClassPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }
