@@ -1,9 +1,13 @@
 package io.kavach.bench;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
 
-/** The harness's one-line JSON: strings, integral and decimal numbers, booleans and nulls. */
+/**
+ * The harness's one-line JSON: strings, integral and decimal numbers, booleans and nulls. Doubles
+ * print with two decimals; a {@link BigDecimal} prints exactly as it is (for ratios far below 1).
+ */
 final class Json {
     private Json() {
     }
@@ -19,6 +23,8 @@ final class Json {
             Object value = field.getValue();
             if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long) {
                 out.append(value);
+            } else if (value instanceof BigDecimal b) {
+                out.append(b.toPlainString());
             } else if (value instanceof Double d) {
                 out.append(String.format(Locale.ROOT, "%.2f", d));
             } else {

@@ -41,16 +41,29 @@ public class BudgetEvaluatorBenchmark {
 
     /** Three active policies that stay far from their limits, as the load harness uses them. */
     public static List<PolicyState> stackedPolicies(String agentId, String userId) {
-        return List.of(
-                state("pol_agent", PolicyScope.agent(agentId), PolicyAction.BLOCK,
-                        BudgetLimits.builder().maxTokensCostPerDay(1_000_000_000_000L).maxCallsPerDay(1_000_000_000L).build()),
-                state("pol_user", PolicyScope.user(userId), PolicyAction.THROTTLE,
-                        BudgetLimits.builder().maxTokensCostPerMonth(1_000_000_000_000L).build()),
-                state("pol_global", PolicyScope.global(), PolicyAction.WARN,
-                        BudgetLimits.builder().maxCallsPerMonth(1_000_000_000_000L).build()));
+        return List.of(agentPolicy("pol_agent", agentId), userPolicy("pol_user", userId), globalPolicy("pol_global"));
     }
 
-    private static PolicyState state(String id, PolicyScope scope, PolicyAction action, BudgetLimits limits) {
+    /** The agent's own policy of a stack: blocks, on day limits. */
+    public static PolicyState agentPolicy(String id, String agentId) {
+        return state(id, PolicyScope.agent(agentId), PolicyAction.BLOCK,
+                BudgetLimits.builder().maxTokensCostPerDay(1_000_000_000_000L).maxCallsPerDay(1_000_000_000L).build());
+    }
+
+    /** The owner's policy of a stack: throttles, on a month limit. */
+    public static PolicyState userPolicy(String id, String userId) {
+        return state(id, PolicyScope.user(userId), PolicyAction.THROTTLE,
+                BudgetLimits.builder().maxTokensCostPerMonth(1_000_000_000_000L).build());
+    }
+
+    /** The global policy of a stack: warns, on a month limit. */
+    public static PolicyState globalPolicy(String id) {
+        return state(id, PolicyScope.global(), PolicyAction.WARN,
+                BudgetLimits.builder().maxCallsPerMonth(1_000_000_000_000L).build());
+    }
+
+    /** An active policy of {@code scope}, far from its limits like the stacked ones. */
+    public static PolicyState state(String id, PolicyScope scope, PolicyAction action, BudgetLimits limits) {
         BudgetPolicy policy = new BudgetPolicy(id, scope, limits, action, PolicyStatus.ACTIVE, null, NOW, NOW);
         return new PolicyState(policy, new PolicyUsage(12_345, 678, 0), new PolicyUsage(123_456, 6_789, 0));
     }
