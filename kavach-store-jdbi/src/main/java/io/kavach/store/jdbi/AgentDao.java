@@ -2,18 +2,19 @@ package io.kavach.store.jdbi;
 
 import io.kavach.model.Agent;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The fixed statements on {@code agents}. */
 @RegisterRowMapper(AgentMapper.class)
 public interface AgentDao {
+
+    /** Also run as a fluent batch, by the store's batched variant. */
+    String TOUCH = "UPDATE agents SET last_active_at = :at WHERE id = :id";
 
     @SqlUpdate("INSERT INTO agents (id, owner_id, tenant_id, name, type, status, permissions, expires_at,"
             + " metadata, token_hash, token_prefix, created_at, updated_at, last_active_at)"
@@ -43,9 +44,7 @@ public interface AgentDao {
     public boolean updateToken(@Bind("id") String id, @Bind("tokenHash") String tokenHash,
             @Bind("tokenPrefix") String tokenPrefix, @Bind("updatedAt") Instant updatedAt);
 
-    @SqlUpdate("UPDATE agents SET last_active_at = :at WHERE id = :id")
+    @SqlUpdate(TOUCH)
     public void touch(@Bind("id") String id, @Bind("at") Instant at);
 
-    @SqlBatch(transactional = false, value = "UPDATE agents SET last_active_at = :at WHERE id = :id")
-    public void touchAll(@Bind("id") List<String> ids, @Bind("at") List<Instant> at);
 }

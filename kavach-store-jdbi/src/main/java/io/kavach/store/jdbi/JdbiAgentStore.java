@@ -7,39 +7,46 @@ import io.kavach.spi.AgentQuery;
 import io.kavach.spi.AgentStore;
 import io.kavach.spi.codec.JsonCodec;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** {@link AgentStore} on the {@code agents} table of one transaction. */
 public final class JdbiAgentStore implements AgentStore {
     private static final AgentMapper MAPPER = new AgentMapper();
 
     private final Handle handle;
-    private final AgentDao dao;
+    private AgentDao dao;
 
     public JdbiAgentStore(Handle handle) {
         this.handle = handle;
-        this.dao = handle.attach(AgentDao.class);
+            }
+
+    /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
+    private AgentDao dao() {
+        if (dao == null) {
+            dao = handle.attach(AgentDao.class);
+        }
+        return dao;
     }
 
     @Override
     public void insert(Agent agent, String tokenHash) {
         requireStorable(agent);
-        dao.insert(agent, JsonCodec.permissionsToJson(agent.permissions()), JsonCodec.mapToJson(agent.metadata()),
+        dao().insert(agent, JsonCodec.permissionsToJson(agent.permissions()), JsonCodec.mapToJson(agent.metadata()),
                 tokenHash);
     }
 
     @Override
     public Optional<Agent> find(String agentId) {
-        return dao.find(agentId);
+        return dao().find(agentId);
     }
 
     @Override
     public Optional<Agent> findByTokenHash(String tokenHash) {
-        return dao.findByTokenHash(tokenHash);
+        return dao().findByTokenHash(tokenHash);
     }
 
     @Override
@@ -74,35 +81,31 @@ public final class JdbiAgentStore implements AgentStore {
 
     @Override
     public int countActive(String ownerId, Instant now) {
-        return dao.countActive(ownerId, now);
+        return dao().countActive(ownerId, now);
     }
 
     @Override
     public boolean update(Agent agent) {
         requireStorable(agent);
-        return dao.update(agent, JsonCodec.permissionsToJson(agent.permissions()),
+        return dao().update(agent, JsonCodec.permissionsToJson(agent.permissions()),
                 JsonCodec.mapToJson(agent.metadata()));
     }
 
     @Override
     public boolean updateToken(String agentId, String tokenHash, String tokenPrefix, Instant updatedAt) {
-        return dao.updateToken(agentId, tokenHash, tokenPrefix, updatedAt);
+        return dao().updateToken(agentId, tokenHash, tokenPrefix, updatedAt);
     }
 
     @Override
     public void touch(String agentId, Instant lastActiveAt) {
-        dao.touch(agentId, lastActiveAt);
+        dao().touch(agentId, lastActiveAt);
     }
 
     @Override
     public void touchAll(Map<String, Instant> lastActiveAt) {
-        List<String> ids = new ArrayList<>(lastActiveAt.size());
-        List<Instant> times = new ArrayList<>(lastActiveAt.size());
-        lastActiveAt.forEach((id, at) -> {
-            ids.add(id);
-            times.add(at);
-        });
-        dao.touchAll(ids, times);
+        PreparedBatch batch = handle.prepareBatch(AgentDao.TOUCH);
+        lastActiveAt.forEach((id, at) -> batch.bind("id", id).bind("at", at).add());
+        batch.execute();
     }
 
     private static void requireStorable(Agent agent) {

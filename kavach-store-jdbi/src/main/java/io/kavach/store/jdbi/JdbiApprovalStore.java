@@ -14,36 +14,43 @@ public final class JdbiApprovalStore implements ApprovalStore {
     private static final ApprovalMapper MAPPER = new ApprovalMapper();
 
     private final Handle handle;
-    private final ApprovalDao dao;
+    private ApprovalDao dao;
 
     public JdbiApprovalStore(Handle handle) {
         this.handle = handle;
-        this.dao = handle.attach(ApprovalDao.class);
+            }
+
+    /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
+    private ApprovalDao dao() {
+        if (dao == null) {
+            dao = handle.attach(ApprovalDao.class);
+        }
+        return dao;
     }
 
     @Override
     public void insert(Approval approval) {
-        dao.insert(approval);
+        dao().insert(approval);
     }
 
     @Override
     public Optional<Approval> find(String approvalId) {
-        return dao.find(approvalId);
+        return dao().find(approvalId);
     }
 
     @Override
     public boolean update(Approval approval) {
-        return dao.update(approval);
+        return dao().update(approval);
     }
 
     @Override
     public Optional<Approval> findUsable(String agentId, String action, String resource, Instant now) {
-        return dao.findUsable(agentId, action, resource, now);
+        return dao().findUsable(agentId, action, resource, now);
     }
 
     @Override
     public Optional<Approval> findPending(String agentId, String action, String resource) {
-        return dao.findPending(agentId, action, resource);
+        return dao().findPending(agentId, action, resource);
     }
 
     /** As specified; a null {@code status} lists requests of every status. */

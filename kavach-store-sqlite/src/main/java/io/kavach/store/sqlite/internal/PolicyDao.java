@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -24,6 +23,17 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(PolicyUsageMapper.class)
 @RegisterRowMapper(UsageReservationMapper.class)
 interface PolicyDao {
+
+    /** Also run as a fluent batch, by the store's batched variant. */
+    String INSERT_RESERVATION = "INSERT INTO budget_reservations (id, agent_id, policy_ids, day_period, month_period, tokens_cost,"
+            + " created_at, settled_at) VALUES (:r.id, :r.agentId, :policyIds, :r.dayPeriod, :r.monthPeriod,"
+            + " :r.tokensCost, :r.createdAt, :r.settledAt)";
+
+    /** Also run as a fluent batch, by the store's batched variant. */
+    String ADD_USAGE = "INSERT INTO budget_counters (policy_id, period, tokens_cost, calls, cost_micros)"
+            + " VALUES (:policyId, :period, :u.tokensCost, :u.calls, :u.costMicros)"
+            + " ON CONFLICT (policy_id, period) DO UPDATE SET tokens_cost = tokens_cost + excluded.tokens_cost,"
+            + " calls = calls + excluded.calls, cost_micros = cost_micros + excluded.cost_micros";
 
     /**
      * The policies that apply to an agent, as five disjoint branches that each seek one index:
@@ -90,19 +100,9 @@ interface PolicyDao {
     Optional<PolicyUsage> usage(@Bind("policyId") String policyId, @Bind("period") String period);
 
     /** Adds to the period's counters, creating them at the delta; one statement, so no increment is lost. */
-    @SqlUpdate("INSERT INTO budget_counters (policy_id, period, tokens_cost, calls, cost_micros)"
-            + " VALUES (:policyId, :period, :u.tokensCost, :u.calls, :u.costMicros)"
-            + " ON CONFLICT (policy_id, period) DO UPDATE SET tokens_cost = tokens_cost + excluded.tokens_cost,"
-            + " calls = calls + excluded.calls, cost_micros = cost_micros + excluded.cost_micros")
+    @SqlUpdate(ADD_USAGE)
     void addUsage(@Bind("policyId") String policyId, @Bind("period") String period,
             @BindMethods("u") PolicyUsage delta);
-
-    @SqlBatch(transactional = false, value = "INSERT INTO budget_counters (policy_id, period, tokens_cost, calls, cost_micros)"
-            + " VALUES (:policyId, :period, :u.tokensCost, :u.calls, :u.costMicros)"
-            + " ON CONFLICT (policy_id, period) DO UPDATE SET tokens_cost = tokens_cost + excluded.tokens_cost,"
-            + " calls = calls + excluded.calls, cost_micros = cost_micros + excluded.cost_micros")
-    void addUsages(@Bind("policyId") List<String> policyIds, @Bind("period") List<String> periods,
-            @BindMethods("u") List<PolicyUsage> deltas);
 
     @SqlUpdate("DELETE FROM budget_counters WHERE policy_id = :policyId AND period = :period")
     void clearUsage(@Bind("policyId") String policyId, @Bind("period") String period);
@@ -113,16 +113,8 @@ interface PolicyDao {
     @SqlUpdate("DELETE" + EARLIER_PERIODS)
     int deleteEarlierPeriods(@Bind("pattern") String globPattern, @Bind("current") String currentPeriod);
 
-    @SqlUpdate("INSERT INTO budget_reservations (id, agent_id, policy_ids, day_period, month_period, tokens_cost,"
-            + " created_at, settled_at) VALUES (:r.id, :r.agentId, :policyIds, :r.dayPeriod, :r.monthPeriod,"
-            + " :r.tokensCost, :r.createdAt, :r.settledAt)")
+    @SqlUpdate(INSERT_RESERVATION)
     void insertReservation(@BindMethods("r") UsageReservation reservation, @Bind("policyIds") String policyIdsJson);
-
-    @SqlBatch(transactional = false, value = "INSERT INTO budget_reservations (id, agent_id, policy_ids, day_period, month_period, tokens_cost,"
-            + " created_at, settled_at) VALUES (:r.id, :r.agentId, :policyIds, :r.dayPeriod, :r.monthPeriod,"
-            + " :r.tokensCost, :r.createdAt, :r.settledAt)")
-    void insertReservations(@BindMethods("r") List<UsageReservation> reservations,
-            @Bind("policyIds") List<String> policyIdsJson);
 
     @SqlQuery("SELECT " + UsageReservationMapper.COLUMNS + " FROM budget_reservations WHERE id = :id")
     Optional<UsageReservation> findReservation(@Bind("id") String id);

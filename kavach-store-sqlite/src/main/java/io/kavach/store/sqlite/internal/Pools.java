@@ -9,6 +9,12 @@ import org.sqlite.SQLiteDataSource;
 
 /** Builds the two HikariCP pools of a store, with the SQLite settings every connection needs. */
 final class Pools {
+    /**
+     * The writer's automatic checkpoint threshold, in pages: far above SQLite's 1000, since the
+     * {@link Checkpointer} does the work; this only bounds the log should it fall behind.
+     */
+    static final int WRITER_AUTOCHECKPOINT_PAGES = 16_000;
+
     /** HikariCP refuses connection timeouts below this. */
     private static final long MIN_CONNECTION_TIMEOUT_MILLIS = 250;
 
@@ -28,6 +34,7 @@ final class Pools {
         HikariConfig hikari = hikari(options, config, "kavach-sqlite-write");
         hikari.setMaximumPoolSize(1);
         hikari.setMinimumIdle(1);
+        hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = " + WRITER_AUTOCHECKPOINT_PAGES);
         return new HikariDataSource(hikari);
     }
 
@@ -40,6 +47,13 @@ final class Pools {
         // After the driver's own pragmas (journal_mode among them) have run.
         hikari.setConnectionInitSql("PRAGMA query_only = ON");
         return new HikariDataSource(hikari);
+    }
+
+    /** A data source for one connection of the {@link Checkpointer}, with the usual settings. */
+    static SQLiteDataSource checkpointer(StoreOptions options) {
+        SQLiteDataSource dataSource = new SQLiteDataSource(baseConfig(options));
+        dataSource.setUrl("jdbc:sqlite:" + options.file().toAbsolutePath());
+        return dataSource;
     }
 
     private static SQLiteConfig baseConfig(StoreOptions options) {

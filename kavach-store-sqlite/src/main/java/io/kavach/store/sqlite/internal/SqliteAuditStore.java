@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -43,33 +44,41 @@ final class SqliteAuditStore implements AuditStore {
     private static final int FETCH_SIZE = 256;
 
     private final Handle handle;
-    private final AuditDao dao;
+    private AuditDao dao;
 
     SqliteAuditStore(Handle handle) {
         this.handle = handle;
-        this.dao = handle.attach(AuditDao.class);
+            }
+
+    /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
+    private AuditDao dao() {
+        if (dao == null) {
+            dao = handle.attach(AuditDao.class);
+        }
+        return dao;
     }
 
     @Override
     public void append(AuditEntry entry) {
-        dao.append(entry, JsonCodec.stringsToJson(entry.policyIds()), JsonCodec.mapToJson(entry.arguments()));
+        dao().append(entry, JsonCodec.stringsToJson(entry.policyIds()), JsonCodec.mapToJson(entry.arguments()));
     }
 
     @Override
     public void appendAll(List<AuditEntry> entries) {
-        List<String> policyIds = new ArrayList<>(entries.size());
-        List<String> arguments = new ArrayList<>(entries.size());
+        PreparedBatch batch = handle.prepareBatch(AuditDao.APPEND);
         for (AuditEntry entry : entries) {
-            policyIds.add(JsonCodec.stringsToJson(entry.policyIds()));
-            arguments.add(JsonCodec.mapToJson(entry.arguments()));
+            batch.bindMethods("e", entry)
+                    .bind("policyIds", JsonCodec.stringsToJson(entry.policyIds()))
+                    .bind("arguments", JsonCodec.mapToJson(entry.arguments()))
+                    .add();
         }
-        dao.appendAll(entries, policyIds, arguments);
+        batch.execute();
     }
 
     @Override
     public Optional<String> headHash() {
-        Optional<String> last = dao.lastHash();
-        return last.isPresent() ? last : dao.checkpoint().map(AuditCheckpoint::hash);
+        Optional<String> last = dao().lastHash();
+        return last.isPresent() ? last : dao().checkpoint().map(AuditCheckpoint::hash);
     }
 
     /**
@@ -133,19 +142,19 @@ final class SqliteAuditStore implements AuditStore {
      */
     @Override
     public long deleteBefore(Instant cutoff) {
-        long end = dao.firstSeqFrom(cutoff).orElseGet(() -> dao.lastSeq() + 1);
-        Optional<String> lastDeleted = dao.lastHashBefore(end);
+        long end = dao().firstSeqFrom(cutoff).orElseGet(() -> dao().lastSeq() + 1);
+        Optional<String> lastDeleted = dao().lastHashBefore(end);
         if (lastDeleted.isEmpty()) {
             return 0;
         }
-        int deleted = dao.deleteBefore(end);
-        dao.recordCleanup(lastDeleted.get(), cutoff, deleted);
+        int deleted = dao().deleteBefore(end);
+        dao().recordCleanup(lastDeleted.get(), cutoff, deleted);
         return deleted;
     }
 
     @Override
     public Optional<AuditCheckpoint> checkpoint() {
-        return dao.checkpoint();
+        return dao().checkpoint();
     }
 
     /**

@@ -31,17 +31,24 @@ final class SqliteCostStore implements CostStore {
     private static final String GROUP_BY_DAY = "GROUP BY day ORDER BY day";
 
     private final Handle handle;
-    private final CostDao dao;
+    private CostDao dao;
 
     SqliteCostStore(Handle handle) {
         this.handle = handle;
-        this.dao = handle.attach(CostDao.class);
+            }
+
+    /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
+    private CostDao dao() {
+        if (dao == null) {
+            dao = handle.attach(CostDao.class);
+        }
+        return dao;
     }
 
     @Override
     public void insert(CostEvent event) {
-        dao.insert(event, JsonCodec.mapToJson(event.metadata()));
-        dao.addToRollup(event);
+        dao().insert(event, JsonCodec.mapToJson(event.metadata()));
+        dao().addToRollup(event);
     }
 
     /** Two grouped reads of the slice's events, by tool and by day; the total is the sum of the tools'. */
@@ -96,17 +103,17 @@ final class SqliteCostStore implements CostStore {
     @Override
     public long spendSince(String agentId, Instant since, String currency) {
         Objects.requireNonNull(since, "since");
-        return dao.spendSince(agentId, since, currency);
+        return dao().spendSince(agentId, since, currency);
     }
 
     @Override
     public Optional<Instant> lastAlert(String agentId, String type) {
-        return dao.lastAlert(agentId, type).map(Instant::ofEpochMilli);
+        return dao().lastAlert(agentId, type).map(Instant::ofEpochMilli);
     }
 
     @Override
     public void saveAlert(String agentId, String type, Instant at) {
-        dao.saveAlert(agentId, type, at);
+        dao().saveAlert(agentId, type, at);
     }
 
     /**
@@ -116,9 +123,9 @@ final class SqliteCostStore implements CostStore {
     @Override
     public long deleteBefore(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        dao.subtractFromRollups(cutoff);
-        dao.deleteEmptyRollups();
-        return dao.deleteBefore(cutoff);
+        dao().subtractFromRollups(cutoff);
+        dao().deleteEmptyRollups();
+        return dao().deleteBefore(cutoff);
     }
 
     /**

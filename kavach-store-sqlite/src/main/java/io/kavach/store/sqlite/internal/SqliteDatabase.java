@@ -2,6 +2,7 @@ package io.kavach.store.sqlite.internal;
 
 import io.kavach.store.jdbi.EpochMillisArgumentFactory;
 import io.kavach.store.jdbi.JdbiSession;
+import io.kavach.store.jdbi.StatementCache;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;
@@ -38,9 +39,12 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Jdbi reader;
     /** Fair, so that in-process writers run in arrival order and none starves. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final Checkpointer checkpointer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SqliteDatabase(StoreOptions options, HikariDataSource writePool, Jdbi writer, HikariDataSource readPool) {
+    private SqliteDatabase(StoreOptions options, HikariDataSource writePool, Jdbi writer, HikariDataSource readPool,
+                           Checkpointer checkpointer) {
+        this.checkpointer = checkpointer;
         this.options = options;
         this.writePool = writePool;
         this.writer = writer;
@@ -67,7 +71,8 @@ public final class SqliteDatabase implements AutoCloseable {
             // Only now: the read pool's connections refuse to write, so they must not be the ones
             // that create the file or switch it to WAL.
             readPool = retrying(options, "opening " + options.file(), () -> Pools.reader(options));
-            return new SqliteDatabase(options, writePool, writer, readPool);
+            Checkpointer checkpointer = Checkpointer.start(Pools.checkpointer(options), options.file().toString());
+            return new SqliteDatabase(options, writePool, writer, readPool, checkpointer);
         } catch (RuntimeException | Error e) {
             closeQuietly(readPool, e);
             closeQuietly(writePool, e);
@@ -86,6 +91,8 @@ public final class SqliteDatabase implements AutoCloseable {
         Jdbi jdbi = Jdbi.create(pool);
         jdbi.installPlugin(new SqlObjectPlugin());
         jdbi.registerArgument(new EpochMillisArgumentFactory());
+        // sqlite-jdbc prepares every statement anew, which costs more than running most of ours.
+        jdbi.setStatementBuilderFactory(new StatementCache());
         return jdbi;
     }
 
@@ -210,6 +217,7 @@ public final class SqliteDatabase implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            checkpointer.close();
             readPool.close();
             writePool.close();
         }

@@ -23,11 +23,18 @@ final class SqliteDelegationStore implements DelegationStore {
     private static final int REVOKE_BATCH = 500;
 
     private final Handle handle;
-    private final DelegationDao dao;
+    private DelegationDao dao;
 
     SqliteDelegationStore(Handle handle) {
         this.handle = handle;
-        this.dao = handle.attach(DelegationDao.class);
+            }
+
+    /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
+    private DelegationDao dao() {
+        if (dao == null) {
+            dao = handle.attach(DelegationDao.class);
+        }
+        return dao;
     }
 
     @Override
@@ -36,16 +43,16 @@ final class SqliteDelegationStore implements DelegationStore {
             throw new InvalidInputException("status", chain.status(),
                     "is derived from expiresAt and never stored; store ACTIVE or REVOKED");
         }
-        dao.insert(chain, JsonCodec.permissionsToJson(chain.permissions()));
+        dao().insert(chain, JsonCodec.permissionsToJson(chain.permissions()));
         List<String> parents = chain.parentChainIds();
         for (int i = 0; i < parents.size(); i++) {
-            dao.insertParent(chain.id(), parents.get(i), i);
+            dao().insertParent(chain.id(), parents.get(i), i);
         }
     }
 
     @Override
     public Optional<DelegationChain> find(String chainId) {
-        return dao.find(chainId);
+        return dao().find(chainId);
     }
 
     @Override
@@ -75,17 +82,17 @@ final class SqliteDelegationStore implements DelegationStore {
 
     @Override
     public List<DelegationChain> findActiveTo(String agentId, Instant now) {
-        return dao.findActiveTo(agentId, now);
+        return dao().findActiveTo(agentId, now);
     }
 
     @Override
     public List<DelegationChain> findActiveFrom(String agentId, Instant now) {
-        return dao.findActiveFrom(agentId, now);
+        return dao().findActiveFrom(agentId, now);
     }
 
     @Override
     public List<String> findChildIds(String chainId) {
-        return dao.findChildIds(chainId);
+        return dao().findChildIds(chainId);
     }
 
     @Override
@@ -95,7 +102,7 @@ final class SqliteDelegationStore implements DelegationStore {
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(chainIds));
         int changed = 0;
         for (int from = 0; from < ids.size(); from += REVOKE_BATCH) {
-            changed += dao.revoke(ids.subList(from, Math.min(ids.size(), from + REVOKE_BATCH)), at);
+            changed += dao().revoke(ids.subList(from, Math.min(ids.size(), from + REVOKE_BATCH)), at);
         }
         return changed;
     }

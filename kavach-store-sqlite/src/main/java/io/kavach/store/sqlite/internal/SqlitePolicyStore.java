@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * {@link PolicyStore} on {@code budget_policies}, {@code budget_pool_members}, {@code budget_counters}
@@ -24,43 +25,50 @@ final class SqlitePolicyStore implements PolicyStore {
             + " AND p.pool_name IS NULL)";
 
     private final Handle handle;
-    private final PolicyDao dao;
+    private PolicyDao dao;
 
     SqlitePolicyStore(Handle handle) {
         this.handle = handle;
-        this.dao = handle.attach(PolicyDao.class);
+            }
+
+    /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
+    private PolicyDao dao() {
+        if (dao == null) {
+            dao = handle.attach(PolicyDao.class);
+        }
+        return dao;
     }
 
     @Override
     public void insert(BudgetPolicy policy) {
         PolicyScope scope = policy.scope();
-        dao.insert(policy, scope, policy.limits());
+        dao().insert(policy, scope, policy.limits());
         for (String agentId : scope.poolAgentIds()) {
-            dao.insertMember(policy.id(), agentId);
+            dao().insertMember(policy.id(), agentId);
         }
     }
 
     @Override
     public Optional<BudgetPolicy> find(String policyId) {
-        return dao.find(policyId);
+        return dao().find(policyId);
     }
 
     @Override
     public boolean update(BudgetPolicy policy) {
-        return dao.update(policy, policy.limits());
+        return dao().update(policy, policy.limits());
     }
 
     @Override
     public boolean delete(String policyId) {
         // The foreign keys cascade too; deleting explicitly does not depend on them being enforced.
-        dao.deleteMembers(policyId);
-        dao.deleteCounters(policyId);
-        return dao.delete(policyId);
+        dao().deleteMembers(policyId);
+        dao().deleteCounters(policyId);
+        return dao().delete(policyId);
     }
 
     @Override
     public List<BudgetPolicy> applicableTo(String agentId, String ownerId, String tenantId) {
-        return dao.applicableTo(agentId, ownerId, tenantId);
+        return dao().applicableTo(agentId, ownerId, tenantId);
     }
 
     /**
@@ -94,26 +102,26 @@ final class SqlitePolicyStore implements PolicyStore {
 
     @Override
     public PolicyUsage usage(String policyId, String period) {
-        return dao.usage(policyId, period).orElse(PolicyUsage.ZERO);
+        return dao().usage(policyId, period).orElse(PolicyUsage.ZERO);
     }
 
     @Override
     public void addUsage(String policyId, String period, PolicyUsage delta) {
-        dao.addUsage(policyId, period, delta);
+        dao().addUsage(policyId, period, delta);
     }
 
     /** Deletes the row: no counters read as zero. */
     @Override
     public void clearUsage(String policyId, String period) {
-        dao.clearUsage(policyId, period);
+        dao().clearUsage(policyId, period);
     }
 
     @Override
     public List<String> closeEarlierPeriods(String periodPrefix, String currentPeriod) {
         String pattern = globPrefix(periodPrefix);
-        List<String> closed = dao.findEarlierPeriods(pattern, currentPeriod);
+        List<String> closed = dao().findEarlierPeriods(pattern, currentPeriod);
         if (!closed.isEmpty()) {
-            dao.deleteEarlierPeriods(pattern, currentPeriod);
+            dao().deleteEarlierPeriods(pattern, currentPeriod);
         }
         return closed;
     }
@@ -137,29 +145,35 @@ final class SqlitePolicyStore implements PolicyStore {
 
     @Override
     public void insertReservation(UsageReservation reservation) {
-        dao.insertReservation(reservation, JsonCodec.stringsToJson(reservation.policyIds()));
+        dao().insertReservation(reservation, JsonCodec.stringsToJson(reservation.policyIds()));
     }
 
     @Override
     public void addUsages(List<UsageIncrement> increments) {
-        dao.addUsages(increments.stream().map(UsageIncrement::policyId).toList(),
-                increments.stream().map(UsageIncrement::period).toList(),
-                increments.stream().map(UsageIncrement::delta).toList());
+        PreparedBatch batch = handle.prepareBatch(PolicyDao.ADD_USAGE);
+        for (UsageIncrement increment : increments) {
+            batch.bind("policyId", increment.policyId()).bind("period", increment.period())
+                    .bindMethods("u", increment.delta()).add();
+        }
+        batch.execute();
     }
 
     @Override
     public void insertReservations(List<UsageReservation> reservations) {
-        dao.insertReservations(reservations,
-                reservations.stream().map(r -> JsonCodec.stringsToJson(r.policyIds())).toList());
+        PreparedBatch batch = handle.prepareBatch(PolicyDao.INSERT_RESERVATION);
+        for (UsageReservation reservation : reservations) {
+            batch.bindMethods("r", reservation).bind("policyIds", JsonCodec.stringsToJson(reservation.policyIds())).add();
+        }
+        batch.execute();
     }
 
     @Override
     public Optional<UsageReservation> findReservation(String usageId) {
-        return dao.findReservation(usageId);
+        return dao().findReservation(usageId);
     }
 
     @Override
     public boolean updateReservation(UsageReservation reservation) {
-        return dao.updateReservation(reservation);
+        return dao().updateReservation(reservation);
     }
 }
