@@ -4,6 +4,7 @@ import io.kavach.spi.AuditStore;
 import io.kavach.spi.CostStore;
 import io.kavach.spi.DelegationStore;
 import io.kavach.spi.PolicyStore;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -19,6 +20,9 @@ public interface JdbiDialect {
     PolicyStore policies(Handle handle);
 
     CostStore costs(Handle handle);
+
+    /** The SqlObject interfaces of the dialect's stores, for {@link JdbiSession#prepare}. */
+    List<Class<?>> daos();
 
     /** The exception to throw for {@code failure}, met while running {@code operation}. */
     RuntimeException translate(String operation, RuntimeException failure);

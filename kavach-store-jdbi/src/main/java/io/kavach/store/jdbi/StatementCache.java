@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.DefaultStatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilderFactory;
@@ -34,6 +35,23 @@ public final class StatementCache implements StatementBuilderFactory {
 
     private final Map<Connection, Map<String, PreparedStatement>> statements =
             Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * A prepared statement for {@code sql} on the handle's connection, for plain JDBC where binding
+     * through Jdbi costs more than the statement: the cached one when the handle's Jdbi has this
+     * cache installed, a new one otherwise. Give it back with {@link #release}, never close it.
+     */
+    public static PreparedStatement prepare(Handle handle, String sql) throws SQLException {
+        if (handle.getStatementBuilder() instanceof Builder builder) {
+            return builder.prepare(sql);
+        }
+        return handle.getConnection().prepareStatement(sql);
+    }
+
+    /** Ends a use of a statement that {@link #prepare} gave out. */
+    public static void release(Handle handle, String sql, PreparedStatement statement) throws SQLException {
+        handle.getStatementBuilder().close(handle.getConnection(), sql, statement);
+    }
 
     @Override
     public StatementBuilder createStatementBuilder(Connection connection) {
@@ -63,6 +81,10 @@ public final class StatementCache implements StatementBuilderFactory {
             if (context.isReturningGeneratedKeys() || context.isConcurrentUpdatable()) {
                 return super.create(connection, sql, context);
             }
+            return prepare(sql);
+        }
+
+        PreparedStatement prepare(String sql) throws SQLException {
             PreparedStatement statement = cached.get(sql);
             if (statement == null || statement.isClosed()) {
                 statement = physical.prepareStatement(sql);

@@ -1,13 +1,11 @@
 package io.kavach.store.postgres.internal;
 
 import io.kavach.store.jdbi.AuditCheckpointMapper;
-import io.kavach.model.AuditEntry;
 import io.kavach.spi.AuditStore.AuditCheckpoint;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -18,19 +16,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  */
 @RegisterRowMapper(AuditCheckpointMapper.class)
 interface AuditDao {
-
-    /** Also run as a fluent batch, by the store's batched variant. */
-    String APPEND = "INSERT INTO audit_log (id, ts, agent_id, user_id, tenant_id, action, resource, result, code, reason,"
-            + " tokens_cost, duration_micros, delegation_chain_id, policy_ids, ip, user_agent, arguments,"
-            + " previous_hash, hash)"
-            + " VALUES (:e.id, :e.timestamp, :e.agentId, :e.userId, :e.tenantId, :e.action, :e.resource, :e.result,"
-            + " :e.code, :e.reason, :e.tokensCost, :e.durationMicros, :e.delegationChainId, :policyIds, :e.ip,"
-            + " :e.userAgent, :arguments, :e.previousHash, :e.hash)";
-
-    /** Appends after the last entry: PostgreSQL assigns the next {@code seq}. */
-    @SqlUpdate(APPEND)
-    void append(@BindMethods("e") AuditEntry entry, @Bind("policyIds") String policyIdsJson,
-            @Bind("arguments") String argumentsJson);
 
     /** The hash of the last entry in chain order. */
     @SqlQuery("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")

@@ -71,6 +71,7 @@ public final class PgDatabase implements AutoCloseable {
             Jdbi jdbi = Jdbi.create(opened);
             jdbi.installPlugin(new SqlObjectPlugin());
             jdbi.registerArgument(new EpochMillisArgumentFactory());
+            JdbiSession.prepare(jdbi, PostgresDialect.INSTANCE);
             retrying(options, "migrating the schema of " + options.name(),
                     () -> inTransaction(jdbi, opened, Connection.TRANSACTION_READ_COMMITTED, false, MIGRATION_LOCK_KEY,
                             Migrator::migrate));

@@ -1,6 +1,7 @@
 package io.kavach.store.postgres.internal;
 
 import io.kavach.store.jdbi.AuditEntryMapper;
+import io.kavach.store.jdbi.AuditRows;
 import io.kavach.store.jdbi.Columns;
 import io.kavach.store.jdbi.Where;
 import io.kavach.model.AuditEntry;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -54,19 +54,12 @@ final class PostgresAuditStore implements AuditStore {
 
     @Override
     public void append(AuditEntry entry) {
-        dao().append(entry, JsonCodec.stringsToJson(entry.policyIds()), JsonCodec.mapToJson(entry.arguments()));
+        AuditRows.appendAll(handle, List.of(entry));
     }
 
     @Override
     public void appendAll(List<AuditEntry> entries) {
-        PreparedBatch batch = handle.prepareBatch(AuditDao.APPEND);
-        for (AuditEntry entry : entries) {
-            batch.bindMethods("e", entry)
-                    .bind("policyIds", JsonCodec.stringsToJson(entry.policyIds()))
-                    .bind("arguments", JsonCodec.mapToJson(entry.arguments()))
-                    .add();
-        }
-        batch.execute();
+        AuditRows.appendAll(handle, entries);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.sqlite.SQLiteDataSource;
  * Durability is unchanged: a commit is in the log before it returns, as before.
  */
 final class Checkpointer implements AutoCloseable {
-    private static final long PERIOD_MILLIS = 25;
+    private static final long PERIOD_MILLIS = 100;
 
     private final Connection connection;
     private final ScheduledExecutorService thread;

@@ -15,6 +15,9 @@ final class Pools {
      */
     static final int WRITER_AUTOCHECKPOINT_PAGES = 16_000;
 
+    /** The writer's page cache, in KiB (SQLite's default is 2,000). */
+    static final int WRITER_CACHE_KIB = 65_536;
+
     /** HikariCP refuses connection timeouts below this. */
     private static final long MIN_CONNECTION_TIMEOUT_MILLIS = 250;
 
@@ -31,6 +34,8 @@ final class Pools {
         // store itself issues BEGIN IMMEDIATE explicitly, see SqliteDatabase, so that a busy lock
         // can only ever be met at BEGIN, where retrying is always safe.)
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // A larger page cache for the one connection that writes: the audit indexes' pages stay in memory.
+        config.setCacheSize(-WRITER_CACHE_KIB);
         HikariConfig hikari = hikari(options, config, "kavach-sqlite-write");
         hikari.setMaximumPoolSize(1);
         hikari.setMinimumIdle(1);

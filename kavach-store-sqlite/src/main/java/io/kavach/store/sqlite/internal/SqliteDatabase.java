@@ -93,6 +93,7 @@ public final class SqliteDatabase implements AutoCloseable {
         jdbi.registerArgument(new EpochMillisArgumentFactory());
         // sqlite-jdbc prepares every statement anew, which costs more than running most of ours.
         jdbi.setStatementBuilderFactory(new StatementCache());
+        JdbiSession.prepare(jdbi, SqliteDialect.INSTANCE);
         return jdbi;
     }
 

@@ -5,6 +5,7 @@ import io.kavach.spi.CostStore;
 import io.kavach.spi.DelegationStore;
 import io.kavach.spi.PolicyStore;
 import io.kavach.store.jdbi.JdbiDialect;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /** The SQLite stores and error translation of a {@link io.kavach.store.jdbi.JdbiSession}. */
@@ -29,6 +30,11 @@ enum SqliteDialect implements JdbiDialect {
     @Override
     public CostStore costs(Handle handle) {
         return new SqliteCostStore(handle);
+    }
+
+    @Override
+    public List<Class<?>> daos() {
+        return List.of(AuditDao.class, CostDao.class, DelegationDao.class, PolicyDao.class);
     }
 
     @Override
