@@ -13,9 +13,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(AgentMapper.class)
 public interface AgentDao {
 
-    /** Also run as a fluent batch, by the store's batched variant. */
-    String TOUCH = "UPDATE agents SET last_active_at = :at WHERE id = :id";
-
     @SqlUpdate("INSERT INTO agents (id, owner_id, tenant_id, name, type, status, permissions, expires_at,"
             + " metadata, token_hash, token_prefix, created_at, updated_at, last_active_at)"
             + " VALUES (:a.id, :a.ownerId, :a.tenantId, :a.name, :a.type, :a.status, :permissions, :a.expiresAt,"
@@ -43,8 +40,4 @@ public interface AgentDao {
             + " WHERE id = :id")
     public boolean updateToken(@Bind("id") String id, @Bind("tokenHash") String tokenHash,
             @Bind("tokenPrefix") String tokenPrefix, @Bind("updatedAt") Instant updatedAt);
-
-    @SqlUpdate(TOUCH)
-    public void touch(@Bind("id") String id, @Bind("at") Instant at);
-
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** {@link AgentStore} on the {@code agents} table of one transaction. */
 public final class JdbiAgentStore implements AgentStore {
@@ -98,14 +97,12 @@ public final class JdbiAgentStore implements AgentStore {
 
     @Override
     public void touch(String agentId, Instant lastActiveAt) {
-        dao().touch(agentId, lastActiveAt);
+        touchAll(Map.of(agentId, lastActiveAt));
     }
 
     @Override
     public void touchAll(Map<String, Instant> lastActiveAt) {
-        PreparedBatch batch = handle.prepareBatch(AgentDao.TOUCH);
-        lastActiveAt.forEach((id, at) -> batch.bind("id", id).bind("at", at).add());
-        batch.execute();
+        JdbcBatches.touchAll(handle, lastActiveAt);
     }
 
     private static void requireStorable(Agent agent) {

@@ -53,9 +53,7 @@ public final class JdbiSession implements StoreSession {
      * {@code kavach_write_sequence} table of both stores' schemas.
      */
     public static long nextWriteSequence(Handle handle) {
-        return handle.createQuery("UPDATE kavach_write_sequence SET value = value + 1 WHERE id = 1 RETURNING value")
-                .mapTo(Long.class)
-                .one();
+        return JdbcBatches.nextWriteSequence(handle);
     }
 
     /**

@@ -24,17 +24,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(UsageReservationMapper.class)
 interface PolicyDao {
 
-    /** Also run as a fluent batch, by the store's batched variant. */
-    String INSERT_RESERVATION = "INSERT INTO budget_reservations (id, agent_id, policy_ids, day_period, month_period, tokens_cost,"
-            + " created_at, settled_at) VALUES (:r.id, :r.agentId, :policyIds, :r.dayPeriod, :r.monthPeriod,"
-            + " :r.tokensCost, :r.createdAt, :r.settledAt)";
-
-    /** Also run as a fluent batch, by the store's batched variant. */
-    String ADD_USAGE = "INSERT INTO budget_counters (policy_id, period, tokens_cost, calls, cost_micros)"
-            + " VALUES (:policyId, :period, :u.tokensCost, :u.calls, :u.costMicros)"
-            + " ON CONFLICT (policy_id, period) DO UPDATE SET tokens_cost = tokens_cost + excluded.tokens_cost,"
-            + " calls = calls + excluded.calls, cost_micros = cost_micros + excluded.cost_micros";
-
     /**
      * The policies that apply to an agent, as five disjoint branches that each seek one index:
      * agent policies, user policies without agent, tenant-only policies, global policies, and the
@@ -99,11 +88,6 @@ interface PolicyDao {
             + " WHERE policy_id = :policyId AND period = :period")
     Optional<PolicyUsage> usage(@Bind("policyId") String policyId, @Bind("period") String period);
 
-    /** Adds to the period's counters, creating them at the delta; one statement, so no increment is lost. */
-    @SqlUpdate(ADD_USAGE)
-    void addUsage(@Bind("policyId") String policyId, @Bind("period") String period,
-            @BindMethods("u") PolicyUsage delta);
-
     @SqlUpdate("DELETE FROM budget_counters WHERE policy_id = :policyId AND period = :period")
     void clearUsage(@Bind("policyId") String policyId, @Bind("period") String period);
 
@@ -112,9 +96,6 @@ interface PolicyDao {
 
     @SqlUpdate("DELETE" + EARLIER_PERIODS)
     int deleteEarlierPeriods(@Bind("pattern") String globPattern, @Bind("current") String currentPeriod);
-
-    @SqlUpdate(INSERT_RESERVATION)
-    void insertReservation(@BindMethods("r") UsageReservation reservation, @Bind("policyIds") String policyIdsJson);
 
     @SqlQuery("SELECT " + UsageReservationMapper.COLUMNS + " FROM budget_reservations WHERE id = :id")
     Optional<UsageReservation> findReservation(@Bind("id") String id);

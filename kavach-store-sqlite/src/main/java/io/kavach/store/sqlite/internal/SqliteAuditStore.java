@@ -1,7 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
 import io.kavach.store.jdbi.AuditEntryMapper;
-import io.kavach.store.jdbi.AuditRows;
+import io.kavach.store.jdbi.JdbcBatches;
 import io.kavach.store.jdbi.Columns;
 import io.kavach.store.jdbi.Where;
 import io.kavach.model.AuditEntry;
@@ -60,12 +60,12 @@ final class SqliteAuditStore implements AuditStore {
 
     @Override
     public void append(AuditEntry entry) {
-        AuditRows.appendAll(handle, List.of(entry));
+        JdbcBatches.appendAudit(handle, List.of(entry));
     }
 
     @Override
     public void appendAll(List<AuditEntry> entries) {
-        AuditRows.appendAll(handle, entries);
+        JdbcBatches.appendAudit(handle, entries);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
 import io.kavach.store.jdbi.EpochMillisArgumentFactory;
+import io.kavach.store.jdbi.JdbcBatches;
 import io.kavach.store.jdbi.JdbiSession;
 import io.kavach.store.jdbi.StatementCache;
 import com.zaxxer.hikari.HikariDataSource;
@@ -143,11 +144,11 @@ public final class SqliteDatabase implements AutoCloseable {
      */
     private static <T> T inTransaction(Jdbi jdbi, HikariDataSource pool, String begin, Function<Handle, T> body) {
         try (Handle handle = jdbi.open()) {
-            handle.execute(begin);
+            JdbcBatches.execute(handle, begin);
             T result;
             try {
                 result = body.apply(handle);
-                handle.execute("COMMIT");
+                JdbcBatches.execute(handle, "COMMIT");
             } catch (RuntimeException | Error e) {
                 rollback(handle, pool, e);
                 throw e;

@@ -1,5 +1,6 @@
 package io.kavach.store.sqlite.internal;
 
+import io.kavach.store.jdbi.JdbcBatches;
 import io.kavach.store.jdbi.Where;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyScope;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * {@link PolicyStore} on {@code budget_policies}, {@code budget_pool_members}, {@code budget_counters}
@@ -107,7 +107,7 @@ final class SqlitePolicyStore implements PolicyStore {
 
     @Override
     public void addUsage(String policyId, String period, PolicyUsage delta) {
-        dao().addUsage(policyId, period, delta);
+        addUsages(List.of(new UsageIncrement(policyId, period, delta)));
     }
 
     /** Deletes the row: no counters read as zero. */
@@ -145,26 +145,17 @@ final class SqlitePolicyStore implements PolicyStore {
 
     @Override
     public void insertReservation(UsageReservation reservation) {
-        dao().insertReservation(reservation, JsonCodec.stringsToJson(reservation.policyIds()));
+        insertReservations(List.of(reservation));
     }
 
     @Override
     public void addUsages(List<UsageIncrement> increments) {
-        PreparedBatch batch = handle.prepareBatch(PolicyDao.ADD_USAGE);
-        for (UsageIncrement increment : increments) {
-            batch.bind("policyId", increment.policyId()).bind("period", increment.period())
-                    .bindMethods("u", increment.delta()).add();
-        }
-        batch.execute();
+        JdbcBatches.addUsages(handle, increments);
     }
 
     @Override
     public void insertReservations(List<UsageReservation> reservations) {
-        PreparedBatch batch = handle.prepareBatch(PolicyDao.INSERT_RESERVATION);
-        for (UsageReservation reservation : reservations) {
-            batch.bindMethods("r", reservation).bind("policyIds", JsonCodec.stringsToJson(reservation.policyIds())).add();
-        }
-        batch.execute();
+        JdbcBatches.insertReservations(handle, reservations);
     }
 
     @Override
