@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param tokenPrefix  the first 11 characters of the current token
  * @param createdAt    creation time
  * @param updatedAt    time of the last change
- * @param lastActiveAt time of the last allowed call, or null
+ * @param lastActiveAt time of the last allowed call (recorded to within a second: a call less than a
+ *                     second after the recorded one leaves it as it is), or null
  */
 public record Agent(
         String id,

@@ -22,6 +22,7 @@ import io.kavach.spi.PolicyStore;
 import io.kavach.spi.PolicyStore.UsageIncrement;
 import io.kavach.spi.RateLimitStore;
 import io.kavach.spi.StoreSession;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,6 +45,9 @@ import java.util.function.Supplier;
  * thread-safe, like any session.
  */
 final class CachingSession implements StoreSession {
+    /** How far an agent's recorded last activity may lag its last allowed call. */
+    static final Duration LAST_ACTIVE_RESOLUTION = Duration.ofSeconds(1);
+
     private final StoreSession session;
     private final DecisionCache cache;
     private final List<AuditEntry> entries = new ArrayList<>();
@@ -157,10 +161,22 @@ final class CachingSession implements StoreSession {
             return cache.agentsByTokenHash.computeIfAbsent(tokenHash, hash -> session.agents().findByTokenHash(hash));
         }
 
-        /** Buffered: only the latest time per agent is written. */
+        /**
+         * Buffered, and written only when it moves the stored time on by at least
+         * {@link #LAST_ACTIVE_RESOLUTION}: rewriting an agent's row on every call cost a page per
+         * agent in every commit.
+         */
         @Override
         public void touch(String agentId, Instant lastActiveAt) {
-            touches.merge(agentId, lastActiveAt, (a, b) -> a.isAfter(b) ? a : b);
+            Instant stored = cache.lastActive.get(agentId);
+            if (stored == null) {
+                stored = find(agentId).map(Agent::lastActiveAt).orElse(null);
+            }
+            if (stored != null && lastActiveAt.isBefore(stored.plus(LAST_ACTIVE_RESOLUTION))) {
+                return;
+            }
+            cache.lastActive.put(agentId, lastActiveAt);
+            touches.put(agentId, lastActiveAt);
         }
 
         @Override

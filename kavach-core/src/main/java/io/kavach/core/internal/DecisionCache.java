@@ -34,6 +34,8 @@ final class DecisionCache {
     final Map<String, ChainsTo> chainsTo = new HashMap<>();
     final Map<Scope, List<BudgetPolicy>> policies = new HashMap<>();
     final Map<UsageKey, PolicyUsage> usage = new HashMap<>();
+    /** The last-activity time last written per agent, when it differs from the cached agent's. */
+    final Map<String, Instant> lastActive = new HashMap<>();
     /** The head of the audit chain; null when not known. */
     Optional<String> auditHead;
 
@@ -84,6 +86,7 @@ final class DecisionCache {
     void forgetDefinitions() {
         agentsById.clear();
         agentsByTokenHash.clear();
+        lastActive.clear();
         chainsTo.clear();
         policies.clear();
     }
@@ -95,7 +98,7 @@ final class DecisionCache {
     }
 
     private void bound() {
-        for (Map<?, ?> map : List.of(agentsById, agentsByTokenHash, chainsTo, policies, usage)) {
+        for (Map<?, ?> map : List.of(agentsById, agentsByTokenHash, lastActive, chainsTo, policies, usage)) {
             if (map.size() > MAX_ENTRIES) {
                 map.clear();
             }

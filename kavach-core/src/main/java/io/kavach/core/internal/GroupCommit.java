@@ -5,6 +5,7 @@ import io.kavach.spi.StoreSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -21,19 +22,25 @@ import java.util.function.Function;
  *
  * <p>Each unit still sees the effects of the units before it, and the store still serializes
  * batches against every other write, in this and other processes: the outcome is the one of
- * running the units one at a time. When a unit throws, its batch is rolled back and each of its
- * units is run again alone, so only the failing unit's caller sees the exception. A caller returns
- * only once its unit has committed.
+ * running the units one at a time. When a unit throws, its batch is rolled back, its caller gets
+ * the exception, and the other units run again without it. When the store itself fails (after
+ * its own retries), every caller of the batch gets that failure. A caller returns only once its
+ * unit has committed.
  *
  * <p>Thread-safe.
  */
 final class GroupCommit {
     static final int MAX_BATCH = 512;
+    /** How long a leader waits for the callers of its previous batch to queue again. */
+    static final long GATHER_NANOS = 200_000;
 
     private final KavachStore store;
     private final DecisionCache cache = new DecisionCache();
     private final ReentrantLock leader = new ReentrantLock();
     private final ConcurrentLinkedQueue<Task<?>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Read and written by the leader only. */
+    private int lastBatchSize;
 
     GroupCommit(KavachStore store) {
         this.store = store;
@@ -47,6 +54,7 @@ final class GroupCommit {
     <T> T run(Function<StoreSession, T> unit) {
         Task<T> task = new Task<>(unit, Thread.currentThread());
         queue.add(task);
+        queued.incrementAndGet();
         boolean interrupted = false;
         while (!task.done) {
             if (leader.tryLock()) {
@@ -75,32 +83,45 @@ final class GroupCommit {
     }
 
     private void commitBatch() {
+        gather();
         List<Task<?>> batch = new ArrayList<>();
         for (Task<?> task; batch.size() < MAX_BATCH && (task = queue.poll()) != null; ) {
+            queued.decrementAndGet();
             batch.add(task);
         }
-        if (batch.isEmpty()) {
-            return;
-        }
-        try {
-            commit(batch);
-        } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).fail(e);
-            } else {
-                // Which unit failed is not known (a commit can fail too): each one alone.
-                for (Task<?> task : batch) {
-                    try {
-                        commit(List.of(task));
-                    } catch (RuntimeException alone) {
-                        task.fail(alone);
-                    }
-                }
+        lastBatchSize = batch.size();
+        List<Task<?>> pending = new ArrayList<>(batch);
+        while (!pending.isEmpty()) {
+            try {
+                commit(pending);
+                break;
+            } catch (UnitFailure failure) {
+                // That unit's caller gets its exception; the others, rolled back with it, run again.
+                failure.task.fail(failure.getCause());
+                pending.remove(failure.task);
+            } catch (RuntimeException | Error e) {
+                // The store's own failure, after its retries: every unit of the batch shares it.
+                pending.forEach(task -> task.fail(e));
+                break;
             }
-        } catch (Error e) {
-            batch.forEach(task -> task.fail(e));
         }
         batch.forEach(Task::wake);
+    }
+
+    /**
+     * Gives the callers of the previous batch, just woken, a moment to queue their next units, so
+     * that steady concurrent load commits in batches as large as it has callers rather than in one
+     * large and one small batch by turns (PostgreSQL's {@code commit_delay} idea). A lone caller
+     * never waits: its previous batch had one unit, which is queued.
+     */
+    private void gather() {
+        if (queued.get() >= lastBatchSize) {
+            return;
+        }
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        while (queued.get() < lastBatchSize && System.nanoTime() - deadline < 0) {
+            Thread.yield();
+        }
     }
 
     private void commit(List<Task<?>> batch) {
@@ -108,7 +129,11 @@ final class GroupCommit {
             store.write(session -> {
                 CachingSession cached = cache.begin(session);
                 for (Task<?> task : batch) {
-                    task.runIn(cached);
+                    try {
+                        task.runIn(cached);
+                    } catch (RuntimeException | Error e) {
+                        throw new UnitFailure(task, e);
+                    }
                 }
                 cached.flush();
                 return null;
@@ -119,6 +144,16 @@ final class GroupCommit {
         }
         cache.committed();
         batch.forEach(Task::succeed);
+    }
+
+    /** A unit's own exception, marked with its task, on its way out of the batch's transaction. */
+    private static final class UnitFailure extends RuntimeException {
+        final transient Task<?> task;
+
+        UnitFailure(Task<?> task, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.task = task;
+        }
     }
 
     /** One caller's unit, its result and its completion. */
