@@ -71,6 +71,16 @@ public interface CostStore {
     /** Summed spend: microdollars, calls (events), input and output tokens. */
     record Totals(long costMicros, long calls, long inputTokens, long outputTokens) {
         public static final Totals ZERO = new Totals(0, 0, 0, 0);
+
+        /**
+         * These totals and {@code other}'s added up.
+         *
+         * @throws ArithmeticException when a sum overflows a long
+         */
+        public Totals plus(Totals other) {
+            return new Totals(Math.addExact(costMicros, other.costMicros), Math.addExact(calls, other.calls),
+                    Math.addExact(inputTokens, other.inputTokens), Math.addExact(outputTokens, other.outputTokens));
+        }
     }
 
     record ToolTotal(String tool, Totals totals) {

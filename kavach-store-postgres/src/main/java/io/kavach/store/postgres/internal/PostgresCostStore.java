@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -26,8 +25,7 @@ import org.jdbi.v3.core.Handle;
  * from its statistics.
  */
 final class PostgresCostStore implements CostStore {
-    private static final String GROUP_BY_TOOL = "GROUP BY tool ORDER BY cost_micros DESC, tool";
-    private static final String GROUP_BY_DAY = "GROUP BY day ORDER BY day";
+    private static final String GROUP_BY_TOOL_AND_DAY = "GROUP BY tool, day";
 
     private final Handle handle;
     private CostDao dao;
@@ -57,7 +55,7 @@ final class PostgresCostStore implements CostStore {
             requireCurrency(slice);
             return new CostSummary(Totals.ZERO, List.of(), List.of());
         }
-        return summary(() -> eventWhere(slice, since, until), "cost_events", CostTotalsMapper.EVENT_SUMS);
+        return summary(eventWhere(slice, since, until), "cost_events", CostTotalsMapper.EVENT_SUMS);
     }
 
     /** The same from the rollups: one range of the primary key (agent) or of the owner index per read. */
@@ -67,19 +65,17 @@ final class PostgresCostStore implements CostStore {
             throw new IllegalArgumentException("a summary of whole days names an agent or an owner, not chains");
         }
         String currency = requireCurrency(slice);
-        return summary(() -> {
-            Where where = new Where()
-                    .equal("agent_id", "agentId", slice.agentId())
-                    .equal("owner_id", "ownerId", slice.ownerId())
-                    .equal("currency", "currency", currency);
-            if (fromDay != null) {
-                where.condition("day >= :fromDay").bind("fromDay", fromDay);
-            }
-            if (toDay != null) {
-                where.condition("day < :toDay").bind("toDay", toDay);
-            }
-            return where;
-        }, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
+        Where where = new Where()
+                .equal("agent_id", "agentId", slice.agentId())
+                .equal("owner_id", "ownerId", slice.ownerId())
+                .equal("currency", "currency", currency);
+        if (fromDay != null) {
+            where.condition("day >= :fromDay").bind("fromDay", fromDay);
+        }
+        if (toDay != null) {
+            where.condition("day < :toDay").bind("toDay", toDay);
+        }
+        return summary(where, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
     }
 
     /** One range of the (currency, ts) index, grouped by agent. */
@@ -127,23 +123,10 @@ final class PostgresCostStore implements CostStore {
         return dao().deleteBefore(cutoff);
     }
 
-    /**
-     * The summary of the rows of {@code table} that {@code where} selects (built afresh per query, as
-     * its statement binds its parameters), summed with {@code sums}.
-     */
-    private CostSummary summary(Supplier<Where> where, String table, String sums) {
-        String from = sums + " FROM " + table;
-        List<ToolTotal> byTool = where.get().select(handle, "tool, " + from, GROUP_BY_TOOL)
-                .map(CostGroupMapper.BY_TOOL)
-                .list();
-        List<DayTotal> byDay = where.get().select(handle, "day, " + from, GROUP_BY_DAY)
-                .map(CostGroupMapper.BY_DAY)
-                .list();
-        Totals total = Totals.ZERO;
-        for (ToolTotal tool : byTool) {
-            total = add(total, tool.totals());
-        }
-        return new CostSummary(total, byTool, byDay);
+    /** The summary of the rows of {@code table} that {@code where} selects, summed with {@code sums}. */
+    private CostSummary summary(Where where, String table, String sums) {
+        return CostGroupMapper.summarize(where.select(handle, "tool, day, " + sums + " FROM " + table,
+                GROUP_BY_TOOL_AND_DAY).map(CostGroupMapper.BY_TOOL_AND_DAY).list());
     }
 
     /** The slice's events in [since, until), either bound absent. */
@@ -174,8 +157,4 @@ final class PostgresCostStore implements CostStore {
     }
 
     /** The exact sum of two totals; fails on overflow, as the database's sums do. */
-    private static Totals add(Totals a, Totals b) {
-        return new Totals(Math.addExact(a.costMicros(), b.costMicros()), Math.addExact(a.calls(), b.calls()),
-                Math.addExact(a.inputTokens(), b.inputTokens()), Math.addExact(a.outputTokens(), b.outputTokens()));
-    }
 }
