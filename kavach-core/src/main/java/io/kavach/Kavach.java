@@ -59,6 +59,10 @@ public final class Kavach implements AutoCloseable {
      * Decides whether the agent may make the call, and audits the decision. Never throws for a
      * denial or for a malformed agent id (that is {@link io.kavach.model.DecisionCode#INVALID_REQUEST});
      * throws {@link io.kavach.error.StoreException} only when the store fails.
+     *
+     * <p>Durable: when it returns, the decision, its audit entry and its counter increments are
+     * committed. Concurrent calls share transactions (group commit); each returns once its own
+     * decision has committed. Thread-safe.
      */
     public Decision authorize(String agentId, AuthorizeRequest request) {
         return services.pipeline().byId(agentId, request);

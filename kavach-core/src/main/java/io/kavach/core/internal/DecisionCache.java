@@ -39,8 +39,10 @@ final class DecisionCache {
     /** The head of the audit chain; null when not known. */
     Optional<String> auditHead;
 
+    /** The write sequence of the last unit this cache saw commit; -1 when none. */
     private long committedSequence = -1;
-    private boolean unitOpen;
+    /** The write sequence of the unit in progress; -1 when none is. */
+    private long openSequence = -1;
 
     /** The delegations active towards an agent when read at {@code asOf}; valid for any later time. */
     record ChainsTo(Instant asOf, List<DelegationChain> chains) {
@@ -59,27 +61,26 @@ final class DecisionCache {
      */
     CachingSession begin(StoreSession session) {
         long sequence = session.writeSequence();
-        if (unitOpen || sequence <= 0 || sequence != committedSequence + 1) {
+        if (openSequence != -1 || sequence <= 0 || sequence != committedSequence + 1) {
             clear();
         } else {
             bound();
         }
-        committedSequence = sequence - 1;
-        unitOpen = true;
+        openSequence = sequence;
         return new CachingSession(session, this);
     }
 
     /** The unit begun last has committed: what it read and wrote is now the database's state. */
     void committed() {
-        committedSequence++;
-        unitOpen = false;
+        committedSequence = openSequence;
+        openSequence = -1;
     }
 
     /** The unit begun last was rolled back, or its outcome is unknown. */
     void failed() {
         clear();
         committedSequence = -1;
-        unitOpen = false;
+        openSequence = -1;
     }
 
     /** Drops everything read about agents, delegations and policies (not counters or the audit head). */

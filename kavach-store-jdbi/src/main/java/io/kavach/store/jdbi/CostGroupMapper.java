@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 import io.kavach.spi.CostStore.DayTotal;
 import io.kavach.spi.CostStore.ToolTotal;
 import java.sql.ResultSet;
@@ -26,22 +27,28 @@ public final class CostGroupMapper {
     public static final RowMapper<DayTotal> BY_DAY = CostGroupMapper::day;
 
     /** Maps {@code tool}, {@code day} and the sums to a {@link ToolDayTotal}. */
-    public static final RowMapper<ToolDayTotal> BY_TOOL_AND_DAY = (rs, ctx) ->
+    private static final RowMapper<ToolDayTotal> BY_TOOL_AND_DAY = (rs, ctx) ->
             new ToolDayTotal(rs.getString("tool"), rs.getString("day"), CostTotalsMapper.totals(rs));
 
     /** The sums of one tool on one day. */
-    public record ToolDayTotal(String tool, String day, Totals totals) {
+    private record ToolDayTotal(String tool, String day, Totals totals) {
     }
 
     private CostGroupMapper() {
     }
 
     /**
-     * The summary of sums grouped by tool and day: one query's rows (read in the primary key's
-     * order, so with no sort) instead of one query per grouping. Tools come most expensive first,
-     * then by name; days in order.
+     * The summary of the rows of {@code table} that {@code where} selects, summed with {@code sums}
+     * ({@link CostTotalsMapper#EVENT_SUMS} or {@link CostTotalsMapper#ROLLUP_SUMS}): one query
+     * grouped by tool and day, folded here, rather than one query per grouping. Tools come most
+     * expensive first, then by name; days in order.
      */
-    public static CostSummary summarize(List<ToolDayTotal> rows) {
+    public static CostSummary summarize(Handle handle, Where where, String table, String sums) {
+        return summarize(where.select(handle, "tool, day, " + sums + " FROM " + table, "GROUP BY tool, day")
+                .map(BY_TOOL_AND_DAY).list());
+    }
+
+    private static CostSummary summarize(List<ToolDayTotal> rows) {
         Map<String, Totals> byTool = new HashMap<>();
         Map<String, Totals> byDay = new TreeMap<>();
         Totals total = Totals.ZERO;

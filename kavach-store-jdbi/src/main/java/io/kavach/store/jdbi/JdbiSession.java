@@ -94,7 +94,7 @@ public final class JdbiSession implements StoreSession {
     @Override
     public DelegationStore delegations() {
         if (delegations == null) {
-            delegations = guard(DelegationStore.class, "delegations", dialect.delegations(handle));
+            delegations = guard(DelegationStore.class, "delegations", dialect.delegations().apply(handle));
         }
         return delegations;
     }
@@ -118,7 +118,7 @@ public final class JdbiSession implements StoreSession {
     @Override
     public AuditStore audit() {
         if (audit == null) {
-            audit = guard(AuditStore.class, "audit", dialect.audit(handle));
+            audit = guard(AuditStore.class, "audit", dialect.audit().apply(handle));
         }
         return audit;
     }
@@ -126,7 +126,7 @@ public final class JdbiSession implements StoreSession {
     @Override
     public PolicyStore policies() {
         if (policies == null) {
-            policies = guard(PolicyStore.class, "policies", dialect.policies(handle));
+            policies = guard(PolicyStore.class, "policies", dialect.policies().apply(handle));
         }
         return policies;
     }
@@ -134,7 +134,7 @@ public final class JdbiSession implements StoreSession {
     @Override
     public CostStore costs() {
         if (costs == null) {
-            costs = guard(CostStore.class, "costs", dialect.costs(handle));
+            costs = guard(CostStore.class, "costs", dialect.costs().apply(handle));
         }
         return costs;
     }
@@ -156,7 +156,7 @@ public final class JdbiSession implements StoreSession {
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RuntimeException runtime
-                    ? dialect.translate(name + "." + method.getName(), runtime)
+                    ? dialect.translate().apply(name + "." + method.getName(), runtime)
                     : cause;
         }
     }

@@ -1,13 +1,15 @@
 package io.kavach.store.postgres.internal;
 
-import io.kavach.store.jdbi.EpochMillisArgumentFactory;
-import io.kavach.store.jdbi.JdbiSession;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;
 import io.kavach.spi.StoreSession;
+import io.kavach.store.jdbi.EpochMillisArgumentFactory;
+import io.kavach.store.jdbi.JdbiDialect;
+import io.kavach.store.jdbi.JdbiSession;
 import java.sql.Connection;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -30,6 +32,11 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * in READ ONLY REPEATABLE READ transactions: one snapshot, never waiting for writers.
  */
 public final class PgDatabase implements AutoCloseable {
+    /** The Postgres stores of a session, and how its errors read. */
+    private static final JdbiDialect DIALECT = new JdbiDialect(PostgresDelegationStore::new, PostgresAuditStore::new,
+            PostgresPolicyStore::new, PostgresCostStore::new, PgErrors::translate,
+            List.of(AuditDao.class, CostDao.class, DelegationDao.class, PolicyDao.class));
+
     /** The advisory lock key of Kavach's writers ("KAVACH" in ASCII). */
     public static final long WRITE_LOCK_KEY = 0x4B4156414348L;
     /** The advisory lock key that serializes migrations (one more than the write lock's). */
@@ -71,7 +78,7 @@ public final class PgDatabase implements AutoCloseable {
             Jdbi jdbi = Jdbi.create(opened);
             jdbi.installPlugin(new SqlObjectPlugin());
             jdbi.registerArgument(new EpochMillisArgumentFactory());
-            JdbiSession.prepare(jdbi, PostgresDialect.INSTANCE);
+            JdbiSession.prepare(jdbi, DIALECT);
             retrying(options, "migrating the schema of " + options.name(),
                     () -> inTransaction(jdbi, opened, Connection.TRANSACTION_READ_COMMITTED, false, MIGRATION_LOCK_KEY,
                             Migrator::migrate));
@@ -120,7 +127,7 @@ public final class PgDatabase implements AutoCloseable {
 
     private static <T> Function<Handle, T> session(Function<StoreSession, T> work, boolean write) {
         return handle -> {
-            JdbiSession session = new JdbiSession(handle, PostgresDialect.INSTANCE,
+            JdbiSession session = new JdbiSession(handle, DIALECT,
                     write ? JdbiSession.nextWriteSequence(handle) : 0);
             try {
                 return work.apply(session);

@@ -25,7 +25,6 @@ import org.jdbi.v3.core.Handle;
  * from its statistics.
  */
 final class PostgresCostStore implements CostStore {
-    private static final String GROUP_BY_TOOL_AND_DAY = "GROUP BY tool, day";
 
     private final Handle handle;
     private CostDao dao;
@@ -55,7 +54,8 @@ final class PostgresCostStore implements CostStore {
             requireCurrency(slice);
             return new CostSummary(Totals.ZERO, List.of(), List.of());
         }
-        return summary(eventWhere(slice, since, until), "cost_events", CostTotalsMapper.EVENT_SUMS);
+        return CostGroupMapper.summarize(handle, eventWhere(slice, since, until), "cost_events",
+                CostTotalsMapper.EVENT_SUMS);
     }
 
     /** The same from the rollups: one range of the primary key (agent) or of the owner index per read. */
@@ -75,7 +75,7 @@ final class PostgresCostStore implements CostStore {
         if (toDay != null) {
             where.condition("day < :toDay").bind("toDay", toDay);
         }
-        return summary(where, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
+        return CostGroupMapper.summarize(handle, where, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
     }
 
     /** One range of the (currency, ts) index, grouped by agent. */
@@ -123,11 +123,6 @@ final class PostgresCostStore implements CostStore {
         return dao().deleteBefore(cutoff);
     }
 
-    /** The summary of the rows of {@code table} that {@code where} selects, summed with {@code sums}. */
-    private CostSummary summary(Where where, String table, String sums) {
-        return CostGroupMapper.summarize(where.select(handle, "tool, day, " + sums + " FROM " + table,
-                GROUP_BY_TOOL_AND_DAY).map(CostGroupMapper.BY_TOOL_AND_DAY).list());
-    }
 
     /** The slice's events in [since, until), either bound absent. */
     private static Where eventWhere(CostSlice slice, Instant since, Instant until) {

@@ -8,7 +8,6 @@ import io.kavach.model.AuditEntry;
 import io.kavach.model.AuditResult;
 import io.kavach.spi.AuditQuery;
 import io.kavach.spi.AuditStore;
-import io.kavach.spi.codec.JsonCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

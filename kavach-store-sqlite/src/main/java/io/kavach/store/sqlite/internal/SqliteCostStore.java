@@ -26,7 +26,6 @@ import org.jdbi.v3.core.Handle;
  * written with a unary plus, which keeps them from choosing an index.
  */
 final class SqliteCostStore implements CostStore {
-    private static final String GROUP_BY_TOOL_AND_DAY = "GROUP BY tool, day";
 
     private final Handle handle;
     private CostDao dao;
@@ -56,7 +55,8 @@ final class SqliteCostStore implements CostStore {
             requireCurrency(slice);
             return new CostSummary(Totals.ZERO, List.of(), List.of());
         }
-        return summary(eventWhere(slice, since, until), "cost_events", CostTotalsMapper.EVENT_SUMS);
+        return CostGroupMapper.summarize(handle, eventWhere(slice, since, until), "cost_events",
+                CostTotalsMapper.EVENT_SUMS);
     }
 
     /** The same from the rollups: one range of the primary key (agent) or of the owner index per read. */
@@ -76,7 +76,7 @@ final class SqliteCostStore implements CostStore {
         if (toDay != null) {
             where.condition("day < :toDay").bind("toDay", toDay);
         }
-        return summary(where, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
+        return CostGroupMapper.summarize(handle, where, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
     }
 
     /** One range of the (currency, ts) index, grouped by agent. */
@@ -124,11 +124,6 @@ final class SqliteCostStore implements CostStore {
         return dao().deleteBefore(cutoff);
     }
 
-    /** The summary of the rows of {@code table} that {@code where} selects, summed with {@code sums}. */
-    private CostSummary summary(Where where, String table, String sums) {
-        return CostGroupMapper.summarize(where.select(handle, "tool, day, " + sums + " FROM " + table,
-                GROUP_BY_TOOL_AND_DAY).map(CostGroupMapper.BY_TOOL_AND_DAY).list());
-    }
 
     /** The slice's events in [since, until), either bound absent. */
     private static Where eventWhere(CostSlice slice, Instant since, Instant until) {

@@ -1,14 +1,16 @@
 package io.kavach.store.sqlite.internal;
 
-import io.kavach.store.jdbi.EpochMillisArgumentFactory;
-import io.kavach.store.jdbi.JdbcBatches;
-import io.kavach.store.jdbi.JdbiSession;
-import io.kavach.store.jdbi.StatementCache;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;
 import io.kavach.spi.StoreSession;
+import io.kavach.store.jdbi.EpochMillisArgumentFactory;
+import io.kavach.store.jdbi.JdbcBatches;
+import io.kavach.store.jdbi.JdbiDialect;
+import io.kavach.store.jdbi.JdbiSession;
+import io.kavach.store.jdbi.StatementCache;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +33,11 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * COMMIT where the transaction is rolled back first; either way the whole unit can safely run again.
  */
 public final class SqliteDatabase implements AutoCloseable {
+    /** The Sqlite stores of a session, and how its errors read. */
+    private static final JdbiDialect DIALECT = new JdbiDialect(SqliteDelegationStore::new, SqliteAuditStore::new,
+            SqlitePolicyStore::new, SqliteCostStore::new, SqliteErrors::translate,
+            List.of(AuditDao.class, CostDao.class, DelegationDao.class, PolicyDao.class));
+
     private static final long MAX_BACKOFF_MILLIS = 50;
 
     private final StoreOptions options;
@@ -94,7 +101,7 @@ public final class SqliteDatabase implements AutoCloseable {
         jdbi.registerArgument(new EpochMillisArgumentFactory());
         // sqlite-jdbc prepares every statement anew, which costs more than running most of ours.
         jdbi.setStatementBuilderFactory(new StatementCache());
-        JdbiSession.prepare(jdbi, SqliteDialect.INSTANCE);
+        JdbiSession.prepare(jdbi, DIALECT);
         return jdbi;
     }
 
@@ -128,7 +135,7 @@ public final class SqliteDatabase implements AutoCloseable {
 
     private static <T> Function<Handle, T> session(Function<StoreSession, T> work, boolean write) {
         return handle -> {
-            JdbiSession session = new JdbiSession(handle, SqliteDialect.INSTANCE,
+            JdbiSession session = new JdbiSession(handle, DIALECT,
                     write ? JdbiSession.nextWriteSequence(handle) : 0);
             try {
                 return work.apply(session);

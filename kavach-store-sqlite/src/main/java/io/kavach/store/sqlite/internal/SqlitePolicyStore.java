@@ -8,7 +8,6 @@ import io.kavach.model.PolicyUsage;
 import io.kavach.model.UsageReservation;
 import io.kavach.spi.PolicyQuery;
 import io.kavach.spi.PolicyStore;
-import io.kavach.spi.codec.JsonCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
