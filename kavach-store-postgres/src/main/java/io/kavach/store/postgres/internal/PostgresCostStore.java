@@ -54,7 +54,7 @@ final class PostgresCostStore implements CostStore {
             requireCurrency(slice);
             return new CostSummary(Totals.ZERO, List.of(), List.of());
         }
-        return CostGroupMapper.summarize(handle, eventWhere(slice, since, until), "cost_events",
+        return CostGroupMapper.summarize(handle, () -> eventWhere(slice, since, until), "cost_events",
                 CostTotalsMapper.EVENT_SUMS);
     }
 
@@ -65,17 +65,19 @@ final class PostgresCostStore implements CostStore {
             throw new IllegalArgumentException("a summary of whole days names an agent or an owner, not chains");
         }
         String currency = requireCurrency(slice);
-        Where where = new Where()
-                .equal("agent_id", "agentId", slice.agentId())
-                .equal("owner_id", "ownerId", slice.ownerId())
-                .equal("currency", "currency", currency);
-        if (fromDay != null) {
-            where.condition("day >= :fromDay").bind("fromDay", fromDay);
-        }
-        if (toDay != null) {
-            where.condition("day < :toDay").bind("toDay", toDay);
-        }
-        return CostGroupMapper.summarize(handle, where, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
+        return CostGroupMapper.summarize(handle, () -> {
+            Where where = new Where()
+                    .equal("agent_id", "agentId", slice.agentId())
+                    .equal("owner_id", "ownerId", slice.ownerId())
+                    .equal("currency", "currency", currency);
+            if (fromDay != null) {
+                where.condition("day >= :fromDay").bind("fromDay", fromDay);
+            }
+            if (toDay != null) {
+                where.condition("day < :toDay").bind("toDay", toDay);
+            }
+            return where;
+        }, "cost_rollups", CostTotalsMapper.ROLLUP_SUMS);
     }
 
     /** One range of the (currency, ts) index, grouped by agent. */
