@@ -510,7 +510,41 @@ public abstract class BudgetPolicyContract extends KavachTestSupport {
             assertThat(kavach.audit().query(AuditFilter.all().withLimit(10_000)))
                     .filteredOn(e -> e.action().equals("execute")).hasSize(400);
         }
+
+        @Test
+        void concurrentCallsAgainstARevokePolicyRevokeOnceAndThenAreRefusedAsRevoked() throws Exception {
+            List<String> revoked = new CopyOnWriteArrayList<>();
+            Kavach listening = open(Kavach.builder().listener(new KavachListener() {
+                @Override
+                public void onAgentRevokedByPolicy(String agentId, BudgetPolicy policy) {
+                    revoked.add(agentId);
+                }
+            }));
+            String rogue = listening.agents().create(CreateAgentRequest.builder("alice", "rogue").permission(LLM).build())
+                    .agent().id();
+            BudgetPolicy kill = listening.policy().create(CreatePolicyRequest.forAgent(rogue).maxTokensCostPerDay(300)
+                    .action(PolicyAction.REVOKE).build());
+
+            List<Decision> all = runConcurrently(16, i -> {
+                List<Decision> decisions = new ArrayList<>();
+                for (int n = 0; n < 20; n++) {
+                    decisions.add(call(listening, rogue, 7));
+                }
+                return decisions;
+            }).stream().flatMap(List::stream).toList();
+
+            long allowed = all.stream().filter(Decision::allowed).count();
+            assertThat(allowed).as("300 tokens in calls of 7").isEqualTo(42);
+            assertThat(all).filteredOn(d -> d.code() == DecisionCode.BUDGET_EXCEEDED).hasSize(1);
+            assertThat(all).filteredOn(d -> d.code() == DecisionCode.AGENT_REVOKED).hasSize(320 - 43);
+            assertThat(revoked).containsExactly(rogue);
+            assertThat(listening.policy().counters(kill.id()).day()).isEqualTo(new PolicyUsage(42 * 7, 42, 0));
+            assertThat(listening.audit().query(AuditFilter.forAgent(rogue).withLimit(10_000)))
+                    .filteredOn(e -> e.action().equals("agent.revoked")).hasSize(1);
+            assertThat(listening.audit().verify().ok()).isTrue();
+        }
     }
+
 
     @Nested
     class BadInput {
