@@ -40,7 +40,8 @@ public final class JdbiAgentStore implements AgentStore {
 
     @Override
     public Optional<Agent> find(String agentId) {
-        return dao().find(agentId);
+        return handle.createQuery("SELECT " + AgentMapper.COLUMNS + " FROM agents WHERE id = :id").bind("id", agentId)
+                .map(MAPPER).findOne();
     }
 
     @Override

@@ -80,14 +80,6 @@ interface PolicyDao {
     @SqlUpdate("DELETE FROM budget_policies WHERE id = :id")
     boolean delete(@Bind("id") String id);
 
-    @SqlQuery(APPLICABLE_TO)
-    List<BudgetPolicy> applicableTo(@Bind("agentId") String agentId, @Bind("ownerId") String ownerId,
-            @Bind("tenantId") String tenantId);
-
-    @SqlQuery("SELECT " + PolicyUsageMapper.COLUMNS + " FROM budget_counters"
-            + " WHERE policy_id = :policyId AND period = :period")
-    Optional<PolicyUsage> usage(@Bind("policyId") String policyId, @Bind("period") String period);
-
     @SqlUpdate("DELETE FROM budget_counters WHERE policy_id = :policyId AND period = :period")
     void clearUsage(@Bind("policyId") String policyId, @Bind("period") String period);
 

@@ -1,6 +1,7 @@
 package io.kavach.store.sqlite.internal;
 
 import io.kavach.store.jdbi.JdbcBatches;
+import io.kavach.store.jdbi.PolicyUsageMapper;
 import io.kavach.store.jdbi.Where;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyScope;
@@ -18,6 +19,10 @@ import org.jdbi.v3.core.Handle;
  * and {@code budget_reservations} of one transaction.
  */
 final class SqlitePolicyStore implements PolicyStore {
+    private static final String USAGE = "SELECT " + PolicyUsageMapper.COLUMNS + " FROM budget_counters"
+            + " WHERE policy_id = :policyId AND period = :period";
+    private static final BudgetPolicyMapper POLICIES = new BudgetPolicyMapper();
+    private static final PolicyUsageMapper USAGES = new PolicyUsageMapper();
     private static final BudgetPolicyMapper MAPPER = new BudgetPolicyMapper();
     /** A global policy: no identity field and no pool. */
     private static final String GLOBAL = "(p.agent_id IS NULL AND p.user_id IS NULL AND p.tenant_id IS NULL"
@@ -67,7 +72,11 @@ final class SqlitePolicyStore implements PolicyStore {
 
     @Override
     public List<BudgetPolicy> applicableTo(String agentId, String ownerId, String tenantId) {
-        return dao().applicableTo(agentId, ownerId, tenantId);
+        // Fluent rather than through the DAO: authorize and budget reads run it on every cache miss,
+        // and attaching the DAO cost more than the query.
+        return handle.createQuery(PolicyDao.APPLICABLE_TO)
+                .bind("agentId", agentId).bind("ownerId", ownerId).bind("tenantId", tenantId)
+                .map(POLICIES).list();
     }
 
     /**
@@ -101,7 +110,8 @@ final class SqlitePolicyStore implements PolicyStore {
 
     @Override
     public PolicyUsage usage(String policyId, String period) {
-        return dao().usage(policyId, period).orElse(PolicyUsage.ZERO);
+        return handle.createQuery(USAGE).bind("policyId", policyId).bind("period", period)
+                .map(USAGES).findOne().orElse(PolicyUsage.ZERO);
     }
 
     @Override
