@@ -129,8 +129,8 @@ final class CachingSession implements StoreSession {
         return session.costs();
     }
 
-    /** A read the cache does not serve: the underlying session must see the buffered writes first. */
-    private <T> T read(Supplier<T> call) {
+    /** A call the cache neither serves nor is changed by: the underlying session, after the buffered writes. */
+    private <T> T direct(Supplier<T> call) {
         flush();
         return call.get();
     }
@@ -191,12 +191,12 @@ final class CachingSession implements StoreSession {
 
         @Override
         public List<Agent> list(AgentQuery query) {
-            return read(() -> session.agents().list(query));
+            return direct(() -> session.agents().list(query));
         }
 
         @Override
         public int countActive(String ownerId, Instant now) {
-            return read(() -> session.agents().countActive(ownerId, now));
+            return direct(() -> session.agents().countActive(ownerId, now));
         }
 
         @Override
@@ -236,22 +236,22 @@ final class CachingSession implements StoreSession {
 
         @Override
         public Optional<DelegationChain> find(String chainId) {
-            return read(() -> session.delegations().find(chainId));
+            return direct(() -> session.delegations().find(chainId));
         }
 
         @Override
         public List<DelegationChain> list(DelegationQuery query) {
-            return read(() -> session.delegations().list(query));
+            return direct(() -> session.delegations().list(query));
         }
 
         @Override
         public List<DelegationChain> findActiveFrom(String agentId, Instant now) {
-            return read(() -> session.delegations().findActiveFrom(agentId, now));
+            return direct(() -> session.delegations().findActiveFrom(agentId, now));
         }
 
         @Override
         public List<String> findChildIds(String chainId) {
-            return read(() -> session.delegations().findChildIds(chainId));
+            return direct(() -> session.delegations().findChildIds(chainId));
         }
 
         @Override
@@ -303,7 +303,7 @@ final class CachingSession implements StoreSession {
 
         @Override
         public Optional<BudgetPolicy> find(String policyId) {
-            return read(() -> session.policies().find(policyId));
+            return direct(() -> session.policies().find(policyId));
         }
 
         @Override
@@ -318,7 +318,7 @@ final class CachingSession implements StoreSession {
 
         @Override
         public List<BudgetPolicy> list(PolicyQuery query) {
-            return read(() -> session.policies().list(query));
+            return direct(() -> session.policies().list(query));
         }
 
         @Override
@@ -338,12 +338,12 @@ final class CachingSession implements StoreSession {
 
         @Override
         public Optional<UsageReservation> findReservation(String usageId) {
-            return read(() -> session.policies().findReservation(usageId));
+            return direct(() -> session.policies().findReservation(usageId));
         }
 
         @Override
         public boolean updateReservation(UsageReservation reservation) {
-            return read(() -> session.policies().updateReservation(reservation));
+            return direct(() -> session.policies().updateReservation(reservation));
         }
     }
 
@@ -363,14 +363,14 @@ final class CachingSession implements StoreSession {
         @Override
         public Optional<String> headHash() {
             if (cache.auditHead == null) {
-                cache.auditHead = read(() -> session.audit().headHash());
+                cache.auditHead = direct(() -> session.audit().headHash());
             }
             return cache.auditHead;
         }
 
         @Override
         public List<AuditEntry> query(AuditQuery query) {
-            return read(() -> session.audit().query(query));
+            return direct(() -> session.audit().query(query));
         }
 
         @Override
@@ -387,12 +387,12 @@ final class CachingSession implements StoreSession {
 
         @Override
         public long deleteBefore(Instant cutoff) {
-            return read(() -> session.audit().deleteBefore(cutoff));
+            return direct(() -> session.audit().deleteBefore(cutoff));
         }
 
         @Override
         public Optional<AuditCheckpoint> checkpoint() {
-            return read(() -> session.audit().checkpoint());
+            return direct(() -> session.audit().checkpoint());
         }
     }
 }
