@@ -40,7 +40,9 @@ public interface AuditLog {
 
     /**
      * Deletes the entries older than {@code retention} (from the start of the chain), keeping a
-     * checkpoint so that the rest still verifies. The cleanup itself is audited.
+     * checkpoint so that the rest still verifies, and the budget reservations of the decisions made
+     * before then (settling one of those afterwards reports an unknown usage). The cleanup itself
+     * is audited.
      *
      * @return how many entries were deleted
      */

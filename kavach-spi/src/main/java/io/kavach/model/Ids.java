@@ -2,6 +2,8 @@ package io.kavach.model;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -82,6 +84,21 @@ public final class Ids {
             out[i] = ALPHABET[(int) (low & 31)];
             low = (low >>> 5) | ((high & 31) << 59);
             high >>>= 5;
+        }
+        return prefix + new String(out);
+    }
+
+    /**
+     * The smallest id with {@code prefix} that a generator can make at {@code at} or later: every
+     * id made before {@code at} sorts below it, every id made at or after it sorts at or above.
+     */
+    public static String lowestAt(String prefix, Instant at) {
+        long millis = at.toEpochMilli();
+        char[] out = new char[BODY_LENGTH];
+        Arrays.fill(out, ALPHABET[0]);
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (millis & 31)];
+            millis >>>= 5;
         }
         return prefix + new String(out);
     }

@@ -3,6 +3,7 @@ package io.kavach.spi;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyUsage;
 import io.kavach.model.UsageReservation;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,6 +74,12 @@ public interface PolicyStore {
     }
 
     Optional<UsageReservation> findReservation(String usageId);
+
+    /**
+     * Deletes the reservations made before {@code cutoff}, settled or not, and returns how many.
+     * Reservation ids are audit ids, which sort by the time they were made.
+     */
+    long deleteReservationsBefore(Instant cutoff);
 
     /** Replaces the reservation's tokensCost and settledAt; false when no such reservation exists. */
     boolean updateReservation(UsageReservation reservation);

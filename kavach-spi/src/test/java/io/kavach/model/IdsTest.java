@@ -179,4 +179,19 @@ class IdsTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void lowestAtSortsAboveEveryIdMadeEarlierAndAtOrBelowEveryIdMadeThen() {
+        Instant at = Instant.parse("2026-03-10T10:00:00.123Z");
+        String bound = Ids.lowestAt(Ids.AUDIT, at);
+        assertThat(Ids.isValid(Ids.AUDIT, bound)).isTrue();
+        for (int i = 0; i < 200; i++) {
+            String before = Ids.generator(Clock.fixed(at.minusMillis(1), ZoneOffset.UTC)).next(Ids.AUDIT);
+            String then = Ids.generator(Clock.fixed(at, ZoneOffset.UTC)).next(Ids.AUDIT);
+            String after = Ids.generator(Clock.fixed(at.plusMillis(1), ZoneOffset.UTC)).next(Ids.AUDIT);
+            assertThat(before).isLessThan(bound);
+            assertThat(then).isGreaterThanOrEqualTo(bound);
+            assertThat(after).isGreaterThan(bound);
+        }
+    }
 }

@@ -21,6 +21,7 @@ import io.kavach.audit.ExportProgress;
 import io.kavach.delegation.DelegationRequest;
 import io.kavach.error.DelegationRejectedException;
 import io.kavach.error.InvalidInputException;
+import io.kavach.error.NotFoundException;
 import io.kavach.model.AuditEntry;
 import io.kavach.model.AuditResult;
 import io.kavach.model.BudgetPolicy;
@@ -1059,6 +1060,25 @@ public abstract class AuditContract extends KavachTestSupport {
             AuditVerification last = kavach.audit().verify();
             assertThat(last.ok()).as(last.message()).isTrue();
             assertThat(last.checked()).isEqualTo(2);
+        }
+
+        @Test
+        void aCleanupAlsoDeletesTheBudgetReservationsOfTheDecisionsItDeletes() {
+            String spender = agentIn("carol", "acme", LLM);
+            kavach.policy().create(CreatePolicyRequest.forAgent(spender).maxTokensCostPerDay(1_000)
+                    .action(PolicyAction.BLOCK).build());
+            clock.set(START.plus(Duration.ofDays(10)));
+            Decision old = kavach.authorize(spender, AuthorizeRequest.builder("execute", "llm:x").tokensCost(5).build());
+            clock.advance(Duration.ofDays(3));
+            Decision recent = kavach.authorize(spender, AuthorizeRequest.builder("execute", "llm:x").tokensCost(5).build());
+            clock.advance(Duration.ofHours(1));
+
+            kavach.audit().cleanup(Duration.ofDays(2));
+
+            assertThatThrownBy(() -> kavach.policy().settle(old.usageId(), 4))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining(old.usageId());
+            assertThat(kavach.policy().settle(recent.usageId(), 4).agentId()).isEqualTo(spender);
+            assertThat(all().get(0).reason()).contains("1 budget reservations");
         }
 
         @Test

@@ -2655,6 +2655,29 @@ public abstract class KavachStoreContract {
         }
 
         @Test
+        void deleteReservationsBeforeDeletesOnlyThoseMadeEarlier() {
+            Agent agent = insertAgent("user-1");
+            Instant cutoff = T0.minus(Duration.ofDays(1));
+            UsageReservation old = madeAt(agent, cutoff.minusMillis(1));
+            UsageReservation atCutoff = madeAt(agent, cutoff);
+            UsageReservation recent = madeAt(agent, T0);
+            write(s -> s.policies().insertReservations(List.of(old, atCutoff, recent)));
+
+            long deleted = store.write(s -> s.policies().deleteReservationsBefore(cutoff));
+
+            assertThat(deleted).isEqualTo(1);
+            assertThat(readOptional(s -> s.policies().findReservation(old.id()))).isEmpty();
+            assertThat(readOptional(s -> s.policies().findReservation(atCutoff.id()))).contains(atCutoff);
+            assertThat(readOptional(s -> s.policies().findReservation(recent.id()))).contains(recent);
+        }
+
+        /** A reservation whose id, like a decision's audit id, was made at {@code at}. */
+        private UsageReservation madeAt(Agent agent, Instant at) {
+            String id = Ids.generator(Clock.fixed(at, ZoneOffset.UTC)).next(Ids.AUDIT);
+            return new UsageReservation(id, agent.id(), List.of("pol_a"), "D:2026-03-10", "M:2026-03", 3, at, null);
+        }
+
+        @Test
         void touchAllSetsEachAgentsLastActivity() {
             Agent a = insertAgent("user-1");
             Agent b = insertAgent("user-2");

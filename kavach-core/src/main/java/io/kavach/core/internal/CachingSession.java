@@ -342,6 +342,11 @@ final class CachingSession implements StoreSession {
         }
 
         @Override
+        public long deleteReservationsBefore(Instant cutoff) {
+            return direct(() -> session.policies().deleteReservationsBefore(cutoff));
+        }
+
+        @Override
         public boolean updateReservation(UsageReservation reservation) {
             return direct(() -> session.policies().updateReservation(reservation));
         }

@@ -152,8 +152,10 @@ public final class DefaultAuditLog implements AuditLog {
         Instant cutoff = now.minus(retention);
         return context.store().write(session -> {
             long deleted = session.audit().deleteBefore(cutoff);
+            long reservations = session.policies().deleteReservationsBefore(cutoff);
             context.auditor().event(session, now, null, "audit.cleanup", "audit_log", AuditResult.SUCCESS,
-                    "AUDIT_CLEANUP", deleted + " entries older than " + cutoff + " deleted (retention " + retention + ")");
+                    "AUDIT_CLEANUP", deleted + " entries and " + reservations + " budget reservations older than "
+                            + cutoff + " deleted (retention " + retention + ")");
             return deleted;
         });
     }

@@ -89,6 +89,10 @@ interface PolicyDao {
     @SqlUpdate("DELETE" + EARLIER_PERIODS)
     int deleteEarlierPeriods(@Bind("pattern") String globPattern, @Bind("current") String currentPeriod);
 
+    /** By id range, on the primary key: ids sort by the time they were made. */
+    @SqlUpdate("DELETE FROM budget_reservations WHERE id < :bound")
+    int deleteReservationsBelow(@Bind("bound") String lowestKeptId);
+
     @SqlQuery("SELECT " + UsageReservationMapper.COLUMNS + " FROM budget_reservations WHERE id = :id")
     Optional<UsageReservation> findReservation(@Bind("id") String id);
 

@@ -4,11 +4,13 @@ import io.kavach.store.jdbi.JdbcBatches;
 import io.kavach.store.jdbi.PolicyUsageMapper;
 import io.kavach.store.jdbi.Where;
 import io.kavach.model.BudgetPolicy;
+import io.kavach.model.Ids;
 import io.kavach.model.PolicyScope;
 import io.kavach.model.PolicyUsage;
 import io.kavach.model.UsageReservation;
 import io.kavach.spi.PolicyQuery;
 import io.kavach.spi.PolicyStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -165,6 +167,11 @@ final class SqlitePolicyStore implements PolicyStore {
     @Override
     public void insertReservations(List<UsageReservation> reservations) {
         JdbcBatches.insertReservations(handle, reservations);
+    }
+
+    @Override
+    public long deleteReservationsBefore(Instant cutoff) {
+        return dao().deleteReservationsBelow(Ids.lowestAt(Ids.AUDIT, cutoff));
     }
 
     @Override
