@@ -50,6 +50,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -112,15 +114,18 @@ class SqliteBudgetConcurrencyTest {
         }
     }
 
-    @Test
-    void oneInstanceWith32ThreadsNeverOvershootsAndCountsEveryAllowedCall() throws Exception {
-        Path db = dir.resolve("one.db");
+    /** In both durability modes: group commit and the decision cache work the same in each. */
+    @ParameterizedTest
+    @EnumSource(SqliteStore.Synchronous.class)
+    void oneInstanceWith32ThreadsNeverOvershootsAndCountsEveryAllowedCall(SqliteStore.Synchronous synchronous)
+            throws Exception {
+        Path db = dir.resolve("one-" + synchronous + ".db");
         Collection<PolicyTriggered> events = new ConcurrentLinkedQueue<>();
-        try (Kavach kavach = open(db, events)) {
+        try (Kavach kavach = open(SqliteStore.builder(db).synchronous(synchronous).build(), events)) {
             Scenario scenario = setUp(kavach, 32 * ONE_CALLS);
             Load load = BudgetLoadMain.run(kavach, scenario.agents(), 32, ONE_CALLS, SEED);
-            verify("one instance, 32 threads x " + ONE_CALLS, kavach, db, scenario, List.of(load), new Spend(), 32 * ONE_CALLS,
-                    events, true, load.elapsedMillis());
+            verify("one instance, synchronous=" + synchronous + ", 32 threads x " + ONE_CALLS, kavach, db, scenario,
+                    List.of(load), new Spend(), 32 * ONE_CALLS, events, true, load.elapsedMillis());
         }
     }
 
@@ -199,7 +204,11 @@ class SqliteBudgetConcurrencyTest {
     // ---------------------------------------------------------------------------------------------
 
     private static Kavach open(Path db, Collection<PolicyTriggered> events) {
-        return Kavach.builder().store(SqliteStore.open(db)).clock(CLOCK).listener(new KavachListener() {
+        return open(SqliteStore.open(db), events);
+    }
+
+    private static Kavach open(SqliteStore store, Collection<PolicyTriggered> events) {
+        return Kavach.builder().store(store).clock(CLOCK).listener(new KavachListener() {
             @Override
             public void onPolicyTriggered(PolicyTriggered event) {
                 events.add(event);
