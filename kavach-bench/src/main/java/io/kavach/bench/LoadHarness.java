@@ -57,7 +57,7 @@ import org.sqlite.SQLiteConfig;
  *
  * <pre>
  * java -jar kavach-bench/target/kavach-bench.jar --scenario NAME --threads N --seconds S [--warmup S]
- *      [--db PATH] [--dir DIR] [--agents N] [--policies N] [--events N] [--entries N] [--batch N]
+ *      [--db PATH] [--dir DIR] [--agents N] [--policies N] [--events N] [--entries N] [--batch N] [--settle N]
  *      [--url JDBC-URL] [--user NAME] [--password SECRET]
  * </pre>
  *
@@ -66,7 +66,9 @@ import org.sqlite.SQLiteConfig;
  *   <li>{@code durable-sqlite}, {@code durable-sqlite-full}: {@code kavach.authorize} with a token
  *       cost on a fresh SQLite file ({@code --db}, a new file, or a temporary one; WAL, synchronous
  *       NORMAL or FULL), {@code --agents} agents (default 64) with four permissions and three
- *       stacked policies each (agent, user, global) that never deny during the run;</li>
+ *       stacked policies each (agent, user, global) that never deny during the run; with
+ *       {@code --settle N}, each allowed decision is then settled at an actual cost of N, as an agent
+ *       loop that reports its actual tokens would (one operation is then both calls);</li>
  *   <li>{@code durable-postgres}: the same load on the PostgreSQL store, in a new schema: on the
  *       server {@code --url jdbc:postgresql://host:port/db} names, with {@code --user} and
  *       {@code --password} or else {@code $KAVACH_DB_USER} and {@code $KAVACH_DB_PASSWORD} (the
@@ -104,7 +106,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class LoadHarness {
     static final String USAGE = "usage: java -jar kavach-bench.jar --scenario NAME --threads N --seconds S [--warmup S]"
-            + " [--db PATH] [--dir DIR] [--agents N] [--policies N] [--events N] [--entries N] [--batch N]"
+            + " [--db PATH] [--dir DIR] [--agents N] [--policies N] [--events N] [--entries N] [--batch N] [--settle N]"
             + " [--url JDBC-URL] [--user NAME] [--password SECRET]\n"
             + "scenarios: durable-sqlite, durable-sqlite-full, durable-postgres, raw-sqlite-insert, durable-vs-raw,"
             + " memory-eval, spend-read, export-csv\n"
@@ -165,6 +167,8 @@ public final class LoadHarness {
         long events = 200_000;
         long entries = 200_000;
         int batch = 1_000;
+        /** The actual cost each allowed decision is settled with, as an agent loop would; -1: none. */
+        long settle = -1;
         String url;
         String user;
         String password;
@@ -191,6 +195,7 @@ public final class LoadHarness {
                         case "--events" -> o.events = atLeast(name, Long.parseLong(value), 1);
                         case "--entries" -> o.entries = atLeast(name, Long.parseLong(value), 1);
                         case "--batch" -> o.batch = atLeast(name, Integer.parseInt(value), 1);
+                        case "--settle" -> o.settle = atLeast(name, Long.parseLong(value), 0L);
                         case "--url" -> o.url = value;
                         case "--user" -> o.user = value;
                         case "--password" -> o.password = value;
@@ -226,6 +231,7 @@ public final class LoadHarness {
             o.events = events;
             o.entries = entries;
             o.batch = batch;
+            o.settle = settle;
             return o;
         }
 
@@ -376,6 +382,9 @@ public final class LoadHarness {
             fields.put("synchronous", synchronous.name());
             fields.put("agents", agentCount);
             fields.put("policiesPerCall", 3);
+            if (o.settle >= 0) {
+                fields.put("settledWith", o.settle);
+            }
             fields.put("denied", denied.get());
             fields.put("dbMegabytes", Files.size(db) >> 20);
             cleanup(o, db);
@@ -397,6 +406,9 @@ public final class LoadHarness {
                 fields.put("poolSize", POSTGRES_POOL);
                 fields.put("agents", agentCount);
                 fields.put("policiesPerCall", 3);
+            if (o.settle >= 0) {
+                fields.put("settledWith", o.settle);
+            }
                 fields.put("denied", denied.get());
                 fields.put("dbMegabytes", pg.schemaBytes() >> 20);
             }
@@ -431,6 +443,8 @@ public final class LoadHarness {
                     Decision d = kavach.authorize(agents[(int) ((thread + i * threads) % agentCount)], request);
                     if (!d.allowed()) {
                         denied.incrementAndGet();
+                    } else if (o.settle >= 0) {
+                        kavach.policy().settle(d.usageId(), o.settle);
                     }
                     return 1;
                 });

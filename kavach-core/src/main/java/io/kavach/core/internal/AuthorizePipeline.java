@@ -31,7 +31,7 @@ public final class AuthorizePipeline {
         this.context = context;
         this.budget = budget;
         this.notifier = notifier;
-        this.commits = new GroupCommit(context.store());
+        this.commits = context.commits();
     }
 
     /** How the caller named the agent: by id, or by a token whose hash the store looks up. */

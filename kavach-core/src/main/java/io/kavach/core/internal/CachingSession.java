@@ -51,7 +51,8 @@ final class CachingSession implements StoreSession {
     private final StoreSession session;
     private final DecisionCache cache;
     private final List<AuditEntry> entries = new ArrayList<>();
-    private final List<UsageReservation> reservations = new ArrayList<>();
+    /** By id, in insertion order: a settle in the same batch finds and updates one still buffered. */
+    private final Map<String, UsageReservation> reservations = new LinkedHashMap<>();
     private final Map<UsageKey, PolicyUsage> increments = new LinkedHashMap<>();
     private final Map<String, Instant> touches = new LinkedHashMap<>();
     private final Agents agents = new Agents();
@@ -71,7 +72,7 @@ final class CachingSession implements StoreSession {
             entries.clear();
         }
         if (!reservations.isEmpty()) {
-            session.policies().insertReservations(List.copyOf(reservations));
+            session.policies().insertReservations(List.copyOf(reservations.values()));
             reservations.clear();
         }
         if (!increments.isEmpty()) {
@@ -288,12 +289,12 @@ final class CachingSession implements StoreSession {
 
         @Override
         public void insertReservation(UsageReservation reservation) {
-            reservations.add(reservation);
+            reservations.put(reservation.id(), reservation);
         }
 
         @Override
         public void insertReservations(List<UsageReservation> list) {
-            reservations.addAll(list);
+            list.forEach(this::insertReservation);
         }
 
         @Override
@@ -301,9 +302,10 @@ final class CachingSession implements StoreSession {
             change(() -> session.policies().insert(policy));
         }
 
+        /** Cached: settling reads each policy of the reservation. Policies are not among the buffered writes. */
         @Override
         public Optional<BudgetPolicy> find(String policyId) {
-            return direct(() -> session.policies().find(policyId));
+            return cache.policiesById.computeIfAbsent(policyId, id -> session.policies().find(id));
         }
 
         @Override
@@ -338,7 +340,9 @@ final class CachingSession implements StoreSession {
 
         @Override
         public Optional<UsageReservation> findReservation(String usageId) {
-            return direct(() -> session.policies().findReservation(usageId));
+            UsageReservation buffered = reservations.get(usageId);
+            // The other buffered writes do not touch reservations: no flush needed to read one.
+            return buffered != null ? Optional.of(buffered) : session.policies().findReservation(usageId);
         }
 
         @Override
@@ -348,7 +352,11 @@ final class CachingSession implements StoreSession {
 
         @Override
         public boolean updateReservation(UsageReservation reservation) {
-            return direct(() -> session.policies().updateReservation(reservation));
+            if (reservations.containsKey(reservation.id())) {
+                reservations.put(reservation.id(), reservation);
+                return true;
+            }
+            return session.policies().updateReservation(reservation);
         }
     }
 

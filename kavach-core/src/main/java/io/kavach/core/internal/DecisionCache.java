@@ -33,6 +33,7 @@ final class DecisionCache {
     final Map<String, Optional<Agent>> agentsByTokenHash = new HashMap<>();
     final Map<String, ChainsTo> chainsTo = new HashMap<>();
     final Map<Scope, List<BudgetPolicy>> policies = new HashMap<>();
+    final Map<String, Optional<BudgetPolicy>> policiesById = new HashMap<>();
     final Map<UsageKey, PolicyUsage> usage = new HashMap<>();
     /** The last-activity time last written per agent, when it differs from the cached agent's. */
     final Map<String, Instant> lastActive = new HashMap<>();
@@ -90,6 +91,7 @@ final class DecisionCache {
         lastActive.clear();
         chainsTo.clear();
         policies.clear();
+        policiesById.clear();
     }
 
     private void clear() {
@@ -99,7 +101,7 @@ final class DecisionCache {
     }
 
     private void bound() {
-        for (Map<?, ?> map : List.of(agentsById, agentsByTokenHash, lastActive, chainsTo, policies, usage)) {
+        for (Map<?, ?> map : List.of(agentsById, agentsByTokenHash, lastActive, chainsTo, policies, policiesById, usage)) {
             if (map.size() > MAX_ENTRIES) {
                 map.clear();
             }

@@ -70,7 +70,7 @@ public final class DefaultCosts implements CostAttribution {
         }
         JsonCodec.mapToJson(request.metadata());
         Instant now = context.now();
-        Recorded recorded = context.store().write(session -> {
+        Recorded recorded = context.commits().run(session -> {
             Agent agent = session.agents().find(request.agentId())
                     .orElseThrow(() -> new InvalidInputException("agentId", request.agentId(), "names no agent"));
             if (request.delegationChainId() != null && session.delegations().find(request.delegationChainId()).isEmpty()) {

@@ -237,8 +237,9 @@ public final class DefaultPolicies implements BudgetPolicies {
     private record Counted(RecordedUsage usage, PolicyEngine.Changes changes) {
     }
 
+    /** Through the group commit: usage is recorded and settled as often as decisions are made. */
     private RecordedUsage counting(Function<StoreSession, Counted> work) {
-        Counted counted = context.store().write(work);
+        Counted counted = context.commits().run(work);
         notifier.budget(counted.changes().events());
         return counted.usage();
     }

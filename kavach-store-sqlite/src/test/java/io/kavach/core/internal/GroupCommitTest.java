@@ -9,6 +9,7 @@ import io.kavach.model.PolicyAction;
 import io.kavach.model.PolicyScope;
 import io.kavach.model.PolicyStatus;
 import io.kavach.model.PolicyUsage;
+import io.kavach.model.UsageReservation;
 import io.kavach.spi.StoreSession;
 import io.kavach.store.sqlite.SqliteStore;
 import io.kavach.testkit.Concurrently;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,26 @@ class GroupCommitTest {
         }
 
         assertThat(usageThroughTheCache()).isEqualTo(PolicyUsage.ZERO);
+    }
+
+    @Test
+    void aUnitReadsAndUpdatesTheReservationItBufferedAsTheStoreWould() {
+        String usageId = Ids.generator(Clock.systemUTC()).next(Ids.AUDIT);
+        UsageReservation reserved = new UsageReservation(usageId, "agt_x", List.of(policyId), DAY, "M:2026-03", 10, T0,
+                null);
+        UsageReservation settled = new UsageReservation(usageId, "agt_x", List.of(policyId), DAY, "M:2026-03", 7, T0,
+                T0.plusSeconds(1));
+
+        Optional<UsageReservation> seen = commits.run(s -> {
+            s.policies().insertReservation(reserved);
+            Optional<UsageReservation> found = s.policies().findReservation(usageId);
+            assertThat(s.policies().updateReservation(settled)).isTrue();
+            return found;
+        });
+
+        assertThat(seen).contains(reserved);
+        Optional<UsageReservation> stored = store.read(s -> s.policies().findReservation(usageId));
+        assertThat(stored).contains(settled);
     }
 
     private PolicyUsage usageThroughTheCache() {
