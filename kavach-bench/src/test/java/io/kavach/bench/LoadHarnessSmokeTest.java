@@ -60,6 +60,21 @@ class LoadHarnessSmokeTest {
         assertThat(Files.exists(db)).isEqualTo(!scenario.equals("memory-eval"));
     }
 
+    @Test
+    void durableWithSettleSettlesEveryAllowedDecision() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            LoadHarness.run(new String[] {"--scenario", "durable-sqlite", "--threads", "2", "--seconds", "1",
+                    "--warmup", "0", "--db", dir.resolve("settle.db").toString(), "--agents", "8", "--settle", "12"}, out);
+        }
+        Map<String, String> line = fields(bytes.toString(StandardCharsets.UTF_8).strip());
+        assertThat(line).containsEntry("settledWith", "12").containsEntry("denied", "0");
+        assertThat(Long.parseLong(line.get("ops"))).isPositive();
+        assertThatThrownBy(() -> LoadHarness.run(new String[] {"--scenario", "durable-sqlite", "--settle", "-1"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--settle");
+    }
+
     @ParameterizedTest
     @CsvSource({
             // The default: 10 policies, so 4 agents with a stack (4 agent, 4 owner, 1 global policy, 1 filler).
