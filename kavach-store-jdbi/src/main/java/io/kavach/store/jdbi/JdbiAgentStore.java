@@ -21,7 +21,7 @@ public final class JdbiAgentStore implements AgentStore {
 
     public JdbiAgentStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private AgentDao dao() {

@@ -18,7 +18,7 @@ public final class JdbiApprovalStore implements ApprovalStore {
 
     public JdbiApprovalStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private ApprovalDao dao() {

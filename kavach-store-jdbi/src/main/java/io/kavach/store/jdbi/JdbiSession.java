@@ -57,16 +57,19 @@ public final class JdbiSession implements StoreSession {
     }
 
     /**
-     * Readies {@code jdbi} for sessions of {@code dialect}: works out the SqlObject metadata of
+     * Readies {@code jdbi} for sessions of {@code dialect}: sets the dialect's defines, and works out
+     * the SqlObject metadata of
      * every DAO once, on the Jdbi itself. Jdbi caches that metadata in the configuration, and each
      * handle works on a copy of it, so metadata first computed for a handle is lost with the handle
      * and recomputed on every attach, which costs more than the statements of most units.
      */
     public static void prepare(Jdbi jdbi, JdbiDialect dialect) {
+        dialect.defines().forEach(jdbi::define);
         Extensions extensions = jdbi.getConfig(Extensions.class);
         ExtensionFactory sqlObjects = extensions.findFactory(SqlObjectFactory.class)
                 .orElseThrow(() -> new IllegalStateException("the SqlObjectPlugin is not installed"));
-        List<Class<?>> daos = new ArrayList<>(List.of(AgentDao.class, ApprovalDao.class, RateLimitDao.class));
+        List<Class<?>> daos = new ArrayList<>(List.of(AgentDao.class, ApprovalDao.class, DelegationDao.class, PolicyDao.class,
+                RateLimitDao.class));
         daos.addAll(dialect.daos());
         for (Class<?> dao : daos) {
             extensions.findMetadata(dao, sqlObjects);
@@ -94,7 +97,7 @@ public final class JdbiSession implements StoreSession {
     @Override
     public DelegationStore delegations() {
         if (delegations == null) {
-            delegations = guard(DelegationStore.class, "delegations", dialect.delegations().apply(handle));
+            delegations = guard(DelegationStore.class, "delegations", new JdbiDelegationStore(handle));
         }
         return delegations;
     }
@@ -126,7 +129,7 @@ public final class JdbiSession implements StoreSession {
     @Override
     public PolicyStore policies() {
         if (policies == null) {
-            policies = guard(PolicyStore.class, "policies", dialect.policies().apply(handle));
+            policies = guard(PolicyStore.class, "policies", new JdbiPolicyStore(handle));
         }
         return policies;
     }

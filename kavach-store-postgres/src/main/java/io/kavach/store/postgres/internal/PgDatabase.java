@@ -5,11 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;
 import io.kavach.spi.StoreSession;
+import io.kavach.store.jdbi.BudgetPolicyMapper;
+import io.kavach.store.jdbi.DelegationMapper;
 import io.kavach.store.jdbi.EpochMillisArgumentFactory;
 import io.kavach.store.jdbi.JdbiDialect;
 import io.kavach.store.jdbi.JdbiSession;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -33,9 +36,13 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  */
 public final class PgDatabase implements AutoCloseable {
     /** The Postgres stores of a session, and how its errors read. */
-    private static final JdbiDialect DIALECT = new JdbiDialect(PostgresDelegationStore::new, PostgresAuditStore::new,
-            PostgresPolicyStore::new, PostgresCostStore::new, PgErrors::translate,
-            List.of(AuditDao.class, CostDao.class, DelegationDao.class, PolicyDao.class));
+    private static final JdbiDialect DIALECT = new JdbiDialect(PostgresAuditStore::new, PostgresCostStore::new,
+            PgErrors::translate, List.of(AuditDao.class, CostDao.class), Map.of(
+                    BudgetPolicyMapper.POOL_AGENT_IDS,
+                    "(SELECT COALESCE(json_agg(m.agent_id)::text, '[]') FROM budget_pool_members m WHERE m.policy_id = p.id)",
+                    DelegationMapper.PARENT_IDS,
+                    "(SELECT COALESCE(json_agg(p.parent_chain_id ORDER BY p.position)::text, '[]') FROM delegation_parents p"
+                            + " WHERE p.chain_id = d.id)"));
 
     /** The advisory lock key of Kavach's writers ("KAVACH" in ASCII). */
     public static final long WRITE_LOCK_KEY = 0x4B4156414348L;

@@ -41,7 +41,7 @@ final class PostgresAuditStore implements AuditStore {
 
     PostgresAuditStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private AuditDao dao() {

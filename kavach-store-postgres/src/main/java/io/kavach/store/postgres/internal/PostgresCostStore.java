@@ -31,7 +31,7 @@ final class PostgresCostStore implements CostStore {
 
     PostgresCostStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private CostDao dao() {

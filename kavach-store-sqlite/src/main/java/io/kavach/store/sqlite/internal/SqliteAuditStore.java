@@ -47,7 +47,7 @@ final class SqliteAuditStore implements AuditStore {
 
     SqliteAuditStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private AuditDao dao() {

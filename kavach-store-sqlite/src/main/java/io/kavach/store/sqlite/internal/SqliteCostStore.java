@@ -32,7 +32,7 @@ final class SqliteCostStore implements CostStore {
 
     SqliteCostStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private CostDao dao() {

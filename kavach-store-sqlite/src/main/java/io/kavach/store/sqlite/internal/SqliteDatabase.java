@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kavach.error.KavachException;
 import io.kavach.error.StoreException;
 import io.kavach.spi.StoreSession;
+import io.kavach.store.jdbi.BudgetPolicyMapper;
+import io.kavach.store.jdbi.DelegationMapper;
 import io.kavach.store.jdbi.EpochMillisArgumentFactory;
 import io.kavach.store.jdbi.JdbcBatches;
 import io.kavach.store.jdbi.JdbiDialect;
@@ -11,6 +13,7 @@ import io.kavach.store.jdbi.JdbiSession;
 import io.kavach.store.jdbi.StatementCache;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,9 +37,13 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  */
 public final class SqliteDatabase implements AutoCloseable {
     /** The Sqlite stores of a session, and how its errors read. */
-    private static final JdbiDialect DIALECT = new JdbiDialect(SqliteDelegationStore::new, SqliteAuditStore::new,
-            SqlitePolicyStore::new, SqliteCostStore::new, SqliteErrors::translate,
-            List.of(AuditDao.class, CostDao.class, DelegationDao.class, PolicyDao.class));
+    private static final JdbiDialect DIALECT = new JdbiDialect(SqliteAuditStore::new, SqliteCostStore::new,
+            SqliteErrors::translate, List.of(AuditDao.class, CostDao.class), Map.of(
+                    BudgetPolicyMapper.POOL_AGENT_IDS,
+                    "(SELECT json_group_array(m.agent_id) FROM budget_pool_members m WHERE m.policy_id = p.id)",
+                    DelegationMapper.PARENT_IDS,
+                    "(SELECT json_group_array(p.parent_chain_id ORDER BY p.position) FROM delegation_parents p"
+                            + " WHERE p.chain_id = d.id)"));
 
     private static final long MAX_BACKOFF_MILLIS = 50;
 

@@ -1,11 +1,8 @@
-package io.kavach.store.sqlite.internal;
+package io.kavach.store.jdbi;
 
-import io.kavach.store.jdbi.PolicyUsageMapper;
-import io.kavach.store.jdbi.UsageReservationMapper;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyScope;
-import io.kavach.model.PolicyUsage;
 import io.kavach.model.UsageReservation;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +42,12 @@ interface PolicyDao {
             + " WHERE pm.agent_id = :agentId"
             + " ORDER BY id";
 
-    /** The counters of periods matching {@code :pattern} other than {@code :current}, of policies not disabled. */
-    String EARLIER_PERIODS = " FROM budget_counters AS c WHERE c.period GLOB :pattern AND c.period <> :current"
+    /**
+     * The counters of periods in [{@code :from}, {@code :to}) other than {@code :current}, of policies
+     * not disabled: a prefix as a range of the primary key, compared byte by byte in both dialects.
+     */
+    String EARLIER_PERIODS = " FROM budget_counters AS c WHERE c.period >= :from AND c.period < :to"
+            + " AND c.period <> :current"
             + " AND c.policy_id IN (SELECT id FROM budget_policies WHERE status <> 'DISABLED')";
 
     @SqlUpdate("INSERT INTO budget_policies (id, agent_id, user_id, tenant_id, pool_name, max_tokens_cost_per_day,"
@@ -84,10 +85,11 @@ interface PolicyDao {
     void clearUsage(@Bind("policyId") String policyId, @Bind("period") String period);
 
     @SqlQuery("SELECT DISTINCT c.policy_id" + EARLIER_PERIODS + " ORDER BY c.policy_id")
-    List<String> findEarlierPeriods(@Bind("pattern") String globPattern, @Bind("current") String currentPeriod);
+    List<String> findEarlierPeriods(@Bind("from") String from, @Bind("to") String to,
+            @Bind("current") String currentPeriod);
 
     @SqlUpdate("DELETE" + EARLIER_PERIODS)
-    int deleteEarlierPeriods(@Bind("pattern") String globPattern, @Bind("current") String currentPeriod);
+    int deleteEarlierPeriods(@Bind("from") String from, @Bind("to") String to, @Bind("current") String currentPeriod);
 
     /** By id range, on the primary key: ids sort by the time they were made. */
     @SqlUpdate("DELETE FROM budget_reservations WHERE id < :bound")

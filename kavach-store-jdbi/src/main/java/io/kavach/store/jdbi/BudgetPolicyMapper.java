@@ -1,6 +1,5 @@
-package io.kavach.store.sqlite.internal;
+package io.kavach.store.jdbi;
 
-import io.kavach.store.jdbi.Columns;
 import io.kavach.model.BudgetLimits;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.PolicyAction;
@@ -15,7 +14,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Maps a row selected with {@link #COLUMNS} from {@code budget_policies p} to a {@link BudgetPolicy},
- * a pool policy's agents gathered by a correlated subquery (one primary-key range each).
+ * a pool policy's agents gathered as a JSON array by the dialect's correlated subquery (one
+ * primary-key range each; the Jdbi define {@value #POOL_AGENT_IDS}).
  */
 public final class BudgetPolicyMapper implements RowMapper<BudgetPolicy> {
     /** The columns the mapper reads; the table must be aliased {@code p}. */
@@ -23,8 +23,9 @@ public final class BudgetPolicyMapper implements RowMapper<BudgetPolicy> {
             + " p.max_tokens_cost_per_day, p.max_tokens_cost_per_month, p.max_calls_per_day, p.max_calls_per_month,"
             + " p.max_cost_per_day, p.max_cost_per_month, p.action, p.status, p.triggered_until, p.created_at,"
             + " p.updated_at,"
-            + " CASE WHEN p.pool_name IS NULL THEN NULL ELSE (SELECT json_group_array(m.agent_id)"
-            + " FROM budget_pool_members m WHERE m.policy_id = p.id) END AS pool_agent_ids";
+            + " CASE WHEN p.pool_name IS NULL THEN NULL ELSE <poolAgentIds> END AS pool_agent_ids";
+    /** The define that each dialect sets to its JSON array of the agents of {@code p}'s pool. */
+    public static final String POOL_AGENT_IDS = "poolAgentIds";
 
     @Override
     public BudgetPolicy map(ResultSet rs, StatementContext ctx) throws SQLException {

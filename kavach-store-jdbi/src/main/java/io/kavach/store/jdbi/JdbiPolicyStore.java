@@ -1,8 +1,5 @@
-package io.kavach.store.postgres.internal;
+package io.kavach.store.jdbi;
 
-import io.kavach.store.jdbi.JdbcBatches;
-import io.kavach.store.jdbi.PolicyUsageMapper;
-import io.kavach.store.jdbi.Where;
 import io.kavach.model.BudgetPolicy;
 import io.kavach.model.Ids;
 import io.kavach.model.PolicyScope;
@@ -20,7 +17,7 @@ import org.jdbi.v3.core.Handle;
  * {@link PolicyStore} on {@code budget_policies}, {@code budget_pool_members}, {@code budget_counters}
  * and {@code budget_reservations} of one transaction.
  */
-final class PostgresPolicyStore implements PolicyStore {
+final class JdbiPolicyStore implements PolicyStore {
     private static final String USAGE = "SELECT " + PolicyUsageMapper.COLUMNS + " FROM budget_counters"
             + " WHERE policy_id = :policyId AND period = :period";
     private static final BudgetPolicyMapper POLICIES = new BudgetPolicyMapper();
@@ -33,9 +30,9 @@ final class PostgresPolicyStore implements PolicyStore {
     private final Handle handle;
     private PolicyDao dao;
 
-    PostgresPolicyStore(Handle handle) {
+    JdbiPolicyStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private PolicyDao dao() {
@@ -129,29 +126,24 @@ final class PostgresPolicyStore implements PolicyStore {
 
     @Override
     public List<String> closeEarlierPeriods(String periodPrefix, String currentPeriod) {
-        String pattern = likePrefix(periodPrefix);
-        List<String> closed = dao().findEarlierPeriods(pattern, currentPeriod);
+        String end = afterPrefix(periodPrefix);
+        List<String> closed = dao().findEarlierPeriods(periodPrefix, end, currentPeriod);
         if (!closed.isEmpty()) {
-            dao().deleteEarlierPeriods(pattern, currentPeriod);
+            dao().deleteEarlierPeriods(periodPrefix, end, currentPeriod);
         }
         return closed;
     }
 
     /**
-     * The LIKE pattern of the strings that start with {@code prefix}: case-sensitive, and searched as a
-     * range of the counters' primary key ("C" collation). LIKE's special characters match literally.
+     * The smallest string above every string that starts with {@code prefix}: its last character
+     * one higher. Periods start with {@code D:} or {@code M:}.
      */
-    static String likePrefix(String prefix) {
-        StringBuilder pattern = new StringBuilder(prefix.length() + 2);
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = prefix.charAt(i);
-            if (c == '%' || c == '_' || c == '\\') {
-                pattern.append('\\').append(c);
-            } else {
-                pattern.append(c);
-            }
+    static String afterPrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("the period prefix must not be empty");
         }
-        return pattern.append('%').toString();
+        int last = prefix.length() - 1;
+        return prefix.substring(0, last) + (char) (prefix.charAt(last) + 1);
     }
 
     @Override

@@ -1,6 +1,5 @@
-package io.kavach.store.postgres.internal;
+package io.kavach.store.jdbi;
 
-import io.kavach.store.jdbi.Columns;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;
 import io.kavach.spi.codec.JsonCodec;
@@ -11,14 +10,15 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Maps a row selected with {@link #COLUMNS} from {@code delegations d} to a {@link DelegationChain},
- * its parent ids gathered, in order, by a correlated subquery.
+ * its parent ids gathered, in order, as a JSON array by the dialect's correlated subquery (the
+ * Jdbi define {@value #PARENT_IDS}, see {@link JdbiDialect#defines()}).
  */
 public final class DelegationMapper implements RowMapper<DelegationChain> {
     /** The columns the mapper reads; the table must be aliased {@code d}. */
     static final String COLUMNS = "d.id, d.from_agent_id, d.to_agent_id, d.permissions, d.depth, d.max_depth,"
-            + " d.status, d.expires_at, d.created_at, d.revoked_at,"
-            + " (SELECT COALESCE(json_agg(p.parent_chain_id ORDER BY p.position)::text, '[]') FROM delegation_parents p"
-            + " WHERE p.chain_id = d.id) AS parent_ids";
+            + " d.status, d.expires_at, d.created_at, d.revoked_at, <delegationParentIds> AS parent_ids";
+    /** The define that each dialect sets to its JSON array of {@code d}'s parent ids, in order. */
+    public static final String PARENT_IDS = "delegationParentIds";
 
     @Override
     public DelegationChain map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -1,4 +1,4 @@
-package io.kavach.store.postgres.internal;
+package io.kavach.store.jdbi;
 
 import io.kavach.model.DelegationChain;
 import java.time.Instant;

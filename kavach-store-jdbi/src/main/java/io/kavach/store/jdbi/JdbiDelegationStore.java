@@ -1,7 +1,5 @@
-package io.kavach.store.sqlite.internal;
+package io.kavach.store.jdbi;
 
-import io.kavach.store.jdbi.Columns;
-import io.kavach.store.jdbi.Where;
 import io.kavach.error.InvalidInputException;
 import io.kavach.model.DelegationChain;
 import io.kavach.model.DelegationStatus;
@@ -17,17 +15,17 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** {@link DelegationStore} on {@code delegations} and {@code delegation_parents} of one transaction. */
-final class SqliteDelegationStore implements DelegationStore {
+final class JdbiDelegationStore implements DelegationStore {
     private static final DelegationMapper MAPPER = new DelegationMapper();
-    /** Ids per revoking statement, well under SQLite's limit on bound parameters. */
+    /** Ids per revoking statement, well under the drivers' limits on bound parameters. */
     private static final int REVOKE_BATCH = 500;
 
     private final Handle handle;
     private DelegationDao dao;
 
-    SqliteDelegationStore(Handle handle) {
+    JdbiDelegationStore(Handle handle) {
         this.handle = handle;
-            }
+    }
 
     /** Attached on first use: attaching costs more than most statements, and many units need no DAO. */
     private DelegationDao dao() {
@@ -97,7 +95,7 @@ final class SqliteDelegationStore implements DelegationStore {
 
     @Override
     public int revoke(Collection<String> chainIds, Instant at) {
-        // Batched, for SQLite's cap on bound parameters. A chain already revoked, by an earlier batch
+        // Batched, for the drivers' caps on bound parameters. A chain already revoked, by an earlier batch
         // or before, is skipped by the statement itself and so neither changed nor counted.
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(chainIds));
         int changed = 0;
