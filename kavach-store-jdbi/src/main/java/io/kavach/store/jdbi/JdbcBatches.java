@@ -43,6 +43,12 @@ public final class JdbcBatches {
         void bind(PreparedStatement statement, T row) throws SQLException;
     }
 
+    /** What to do with a cached statement. */
+    @FunctionalInterface
+    private interface Use<R> {
+        R apply(PreparedStatement statement) throws SQLException;
+    }
+
     /** Appends {@code entries} to {@code audit_log} in list order; the database assigns {@code seq}. */
     public static void appendAudit(Handle handle, List<AuditEntry> entries) {
         run(handle, APPEND_AUDIT, entries, (s, e) -> {
@@ -104,44 +110,45 @@ public final class JdbcBatches {
      * cached prepared statement.
      */
     public static void execute(Handle handle, String sql) {
-        run(handle, sql, List.of(sql), (statement, ignored) -> { });
+        using(handle, sql, PreparedStatement::execute);
     }
 
-    /** Counts a write unit and returns its write sequence (see {@link JdbiSession#nextWriteSequence}). */
+    /** Counts a write unit and returns its write sequence (see {@link io.kavach.spi.StoreSession#writeSequence()}). */
     static long nextWriteSequence(Handle handle) {
-        String sql = "UPDATE kavach_write_sequence SET value = value + 1 WHERE id = 1 RETURNING value";
-        try {
-            PreparedStatement statement = StatementCache.prepare(handle, sql);
-            try (ResultSet next = statement.executeQuery()) {
-                if (!next.next()) {
-                    throw new IllegalStateException("kavach_write_sequence has no row: the schema is damaged");
-                }
-                return next.getLong(1);
-            } finally {
-                StatementCache.release(handle, sql, statement);
-            }
-        } catch (SQLException e) {
-            throw new UnableToExecuteStatementException(e.getMessage(), e, null);
-        }
+        return using(handle, "UPDATE kavach_write_sequence SET value = value + 1 WHERE id = 1 RETURNING value",
+                statement -> {
+                    try (ResultSet next = statement.executeQuery()) {
+                        if (!next.next()) {
+                            throw new IllegalStateException("kavach_write_sequence has no row: the schema is damaged");
+                        }
+                        return next.getLong(1);
+                    }
+                });
     }
 
     private static <T> void run(Handle handle, String sql, Collection<T> rows, Binder<? super T> binder) {
         if (rows.isEmpty()) {
             return;
         }
+        using(handle, sql, statement -> {
+            if (rows.size() == 1) {
+                binder.bind(statement, rows.iterator().next());
+                return statement.execute();
+            }
+            for (T row : rows) {
+                binder.bind(statement, row);
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        });
+    }
+
+    /** Runs {@code use} on the cached statement for {@code sql}; a driver failure becomes a Jdbi exception. */
+    private static <R> R using(Handle handle, String sql, Use<R> use) {
         try {
             PreparedStatement statement = StatementCache.prepare(handle, sql);
             try {
-                if (rows.size() == 1) {
-                    binder.bind(statement, rows.iterator().next());
-                    statement.execute();
-                } else {
-                    for (T row : rows) {
-                        binder.bind(statement, row);
-                        statement.addBatch();
-                    }
-                    statement.executeBatch();
-                }
+                return use.apply(statement);
             } finally {
                 StatementCache.release(handle, sql, statement);
             }

@@ -14,6 +14,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.extension.ExtensionFactory;
@@ -38,22 +39,26 @@ public final class JdbiSession implements StoreSession {
     private PolicyStore policies;
     private CostStore costs;
 
-    /**
-     * @param writeSequence the unit's position among committed write units, 0 for a read unit (see
-     *                      {@link StoreSession#writeSequence()})
-     */
-    public JdbiSession(Handle handle, JdbiDialect dialect, long writeSequence) {
+    private JdbiSession(Handle handle, JdbiDialect dialect, long writeSequence) {
         this.handle = handle;
         this.dialect = dialect;
         this.writeSequence = writeSequence;
     }
 
     /**
-     * Counts a write unit, inside its transaction, and returns its write sequence. Needs the
-     * {@code kavach_write_sequence} table of both stores' schemas.
+     * {@code work} as the body of a transaction on a handle: run with a session of {@code dialect},
+     * which it must not use once it has returned. A write unit is first counted in the
+     * {@code kavach_write_sequence} table of both schemas (see {@link StoreSession#writeSequence()}).
      */
-    public static long nextWriteSequence(Handle handle) {
-        return JdbcBatches.nextWriteSequence(handle);
+    public static <T> Function<Handle, T> unit(JdbiDialect dialect, Function<StoreSession, T> work, boolean write) {
+        return handle -> {
+            JdbiSession session = new JdbiSession(handle, dialect, write ? JdbcBatches.nextWriteSequence(handle) : 0);
+            try {
+                return work.apply(session);
+            } finally {
+                session.end();
+            }
+        };
     }
 
     /**
@@ -77,7 +82,7 @@ public final class JdbiSession implements StoreSession {
     }
 
     /** Ends the session: its stores refuse further calls, whose transaction is gone. */
-    public void end() {
+    private void end() {
         live = false;
     }
 

@@ -111,7 +111,8 @@ public final class PgDatabase implements AutoCloseable {
     public <T> T read(Function<StoreSession, T> work) {
         requireOpen();
         return retrying(options, "a read",
-                () -> inTransaction(jdbi, pool, Connection.TRANSACTION_REPEATABLE_READ, true, null, session(work, false)));
+                () -> inTransaction(jdbi, pool, Connection.TRANSACTION_REPEATABLE_READ, true, null,
+                        JdbiSession.unit(DIALECT, work, false)));
     }
 
     /** Runs {@code work} in one READ COMMITTED transaction holding the database-wide write lock. */
@@ -126,23 +127,12 @@ public final class PgDatabase implements AutoCloseable {
         try {
             return retrying(options, "a write",
                     () -> inTransaction(jdbi, pool, Connection.TRANSACTION_READ_COMMITTED, false, WRITE_LOCK_KEY,
-                            session(work, true)));
+                            JdbiSession.unit(DIALECT, work, true)));
         } finally {
             writing.remove();
         }
     }
 
-    private static <T> Function<Handle, T> session(Function<StoreSession, T> work, boolean write) {
-        return handle -> {
-            JdbiSession session = new JdbiSession(handle, DIALECT,
-                    write ? JdbiSession.nextWriteSequence(handle) : 0);
-            try {
-                return work.apply(session);
-            } finally {
-                session.end();
-            }
-        };
-    }
 
     /**
      * Runs {@code body} in a transaction on a pooled connection: at {@code isolation}, read-only or

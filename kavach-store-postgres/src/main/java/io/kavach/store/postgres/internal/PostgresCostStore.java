@@ -152,6 +152,4 @@ final class PostgresCostStore implements CostStore {
     private static String requireCurrency(CostSlice slice) {
         return Objects.requireNonNull(slice.currency(), "a cost slice names its currency");
     }
-
-    /** The exact sum of two totals; fails on overflow, as the database's sums do. */
 }

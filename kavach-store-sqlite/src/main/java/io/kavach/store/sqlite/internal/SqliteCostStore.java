@@ -154,6 +154,4 @@ final class SqliteCostStore implements CostStore {
     private static String requireCurrency(CostSlice slice) {
         return Objects.requireNonNull(slice.currency(), "a cost slice names its currency");
     }
-
-    /** The exact sum of two totals; fails on overflow, as SQLite's sums do. */
 }

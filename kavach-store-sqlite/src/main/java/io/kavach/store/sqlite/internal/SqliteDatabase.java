@@ -120,7 +120,8 @@ public final class SqliteDatabase implements AutoCloseable {
     public <T> T read(Function<StoreSession, T> work) {
         requireOpen();
         // A deferred BEGIN: the snapshot is taken by the first read and kept until COMMIT.
-        return retrying(options, "a read", () -> inTransaction(reader, readPool, "BEGIN", session(work, false)));
+        return retrying(options, "a read",
+                () -> inTransaction(reader, readPool, "BEGIN", JdbiSession.unit(DIALECT, work, false)));
     }
 
     /** Runs {@code work} in one transaction on the write connection, one unit at a time. */
@@ -134,23 +135,12 @@ public final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             return retrying(options, "a write",
-                    () -> inTransaction(writer, writePool, "BEGIN IMMEDIATE", session(work, true)));
+                    () -> inTransaction(writer, writePool, "BEGIN IMMEDIATE", JdbiSession.unit(DIALECT, work, true)));
         } finally {
             writeLock.unlock();
         }
     }
 
-    private static <T> Function<Handle, T> session(Function<StoreSession, T> work, boolean write) {
-        return handle -> {
-            JdbiSession session = new JdbiSession(handle, DIALECT,
-                    write ? JdbiSession.nextWriteSequence(handle) : 0);
-            try {
-                return work.apply(session);
-            } finally {
-                session.end();
-            }
-        };
-    }
 
     /**
      * Runs {@code body} between {@code begin} and COMMIT on a connection of {@code pool}; rolls back
